@@ -1,8 +1,192 @@
 import * as core from '@actions/core'
+
+import { mapSettled } from './concurrency.js'
+import { InputError, ServiceError } from './errors.js'
+import { judge, worst, type Status } from './gate.js'
+import { HuaweiClient, type Logger } from './huawei/client.js'
+import { resolveProjectId } from './huawei/iam.js'
+import { maskCredentials, readSettings, type Settings } from './inputs.js'
+import { measureImage, type MeasureOptions } from './measure.js'
+import { annotate, postComment, writeOutputs, writeSummary } from './publish.js'
+import {
+  limitTexts,
+  SCHEMA_VERSION,
+  type ImageResult,
+  type Measurement,
+  type RunReport
+} from './report/model.js'
+import { formatCount, formatDuration, formatSize } from './units.js'
+
+const log: Logger = {
+  debug: (m) => core.debug(m),
+  info: (m) => core.info(m),
+  warning: (m) => core.warning(m)
+}
+
+/**
+ * The whole step, top to bottom: settings, project id, figures, verdict,
+ * then what the user sees. The only top-level try/catch lives here.
+ */
 export async function run(): Promise<void> {
-  core.info('hello')
-  if (process.env.X) {
-    const gh = await import('@actions/github')
-    core.info(String(typeof gh.getOctokit))
+  try {
+    // Before anything can log: every credential, from inputs or environment.
+    maskCredentials()
+    const settings = readSettings()
+
+    const controller = new AbortController()
+    const timer = setTimeout(
+      () =>
+        controller.abort(
+          new Error(
+            `the step's timeout (${formatDuration(settings.timeoutMs)}) ran out; raise the timeout input to allow more`
+          )
+        ),
+      settings.timeoutMs
+    )
+    try {
+      await gate(settings, controller.signal)
+    } finally {
+      clearTimeout(timer)
+    }
+  } catch (error) {
+    core.setFailed(oneLine(error))
   }
+}
+
+async function gate(settings: Settings, signal: AbortSignal): Promise<void> {
+  const client = new HuaweiClient({
+    auth: settings.auth,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    maxRetries: settings.maxRetries,
+    log,
+    signal
+  })
+
+  let projectId = settings.projectId
+  if (projectId === '') {
+    projectId = (
+      await resolveProjectId(client, settings.iamEndpoint, settings.region)
+    ).projectId
+    core.info(`Project of ${settings.region}: ${projectId} (found through IAM)`)
+  }
+
+  const images = await measureAll(settings, {
+    client,
+    target: { endpoint: settings.endpoint, region: settings.region, projectId },
+    query: {
+      imageType: settings.imageType,
+      namespace: settings.namespace,
+      imageName: settings.imageName,
+      tagName: settings.tagName,
+      enterpriseProjectId: settings.enterpriseProjectId
+    },
+    waitForScanMs: settings.waitForScanMs,
+    log,
+    signal
+  })
+
+  const report = buildReport(settings, projectId, images)
+  core.info(`Verdict: ${report.status}`)
+
+  writeOutputs(report)
+  if (settings.summary) await writeSummary(report)
+  await postComment(report, settings)
+  annotate(report)
+}
+
+/** Every image and baseline, each id queried once, `concurrency` at a time. */
+async function measureAll(
+  settings: Settings,
+  options: MeasureOptions
+): Promise<ImageResult[]> {
+  const ids = [...new Set([...settings.imageIds, ...settings.baselineIds])]
+  const settled = await mapSettled(ids, settings.concurrency, async (id) => {
+    const figures = await measureImage(options, id)
+    core.info(
+      `Image ${id}: ${formatCount(figures.files)} files, ${formatSize(figures.size)}`
+    )
+    return figures
+  })
+  const byId = new Map<string, PromiseSettledResult<Measurement>>()
+  ids.forEach((id, i) => byId.set(id, settled[i] as never))
+
+  return settings.imageIds.map((imageId, i) => {
+    const own = byId.get(imageId)
+    const baselineId = settings.baselineIds[i]
+    const base = baselineId ? byId.get(baselineId) : undefined
+    const result: ImageResult = { imageId, status: 'pass' }
+    if (own?.status === 'fulfilled') result.figures = own.value
+    else result.error = oneLine(own?.status === 'rejected' ? own.reason : '')
+    if (baselineId) {
+      result.baseline =
+        base?.status === 'fulfilled'
+          ? { imageId: baselineId, figures: base.value }
+          : {
+              imageId: baselineId,
+              error: oneLine(base?.status === 'rejected' ? base.reason : '')
+            }
+    }
+    if (result.figures && (!baselineId || result.baseline?.figures)) {
+      result.judgement = judge(
+        result.figures,
+        settings.limits,
+        result.baseline?.figures
+      )
+      result.status = result.judgement.status
+    } else {
+      result.status = 'error'
+      result.error ??= `its baseline ${baselineId} could not be measured: ${result.baseline?.error ?? ''}`
+    }
+    return result
+  })
+}
+
+function buildReport(
+  settings: Settings,
+  projectId: string,
+  images: ImageResult[]
+): RunReport {
+  const measured = images.every((i) => i.figures)
+  const status: Status = worst(
+    images.map((i): Status => (i.status === 'error' ? 'fail' : i.status))
+  )
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    status,
+    enforced: settings.failOnThreshold,
+    query: {
+      imageType: settings.imageType,
+      ...(settings.imageType !== 'cicd'
+        ? {
+            namespace: settings.namespace,
+            imageName: settings.imageName,
+            tagName: settings.tagName
+          }
+        : {}),
+      ...(settings.enterpriseProjectId
+        ? { enterpriseProjectId: settings.enterpriseProjectId }
+        : {}),
+      region: settings.region,
+      projectId
+    },
+    limits: limitTexts(settings.limits),
+    images,
+    totals: measured
+      ? {
+          files: images.reduce((n, i) => n + (i.figures?.files ?? 0), 0),
+          size: images.reduce((n, i) => n + (i.figures?.size ?? 0), 0)
+        }
+      : undefined
+  }
+}
+
+/** Anything thrown, Error or not, as the one line setFailed shows. */
+export function oneLine(error: unknown): string {
+  const message =
+    error instanceof InputError || error instanceof ServiceError
+      ? error.message
+      : error instanceof Error
+        ? `${error.name}: ${error.message}`
+        : String(error)
+  return message.replace(/\s*[\r\n]+\s*/g, ' ').trim()
 }

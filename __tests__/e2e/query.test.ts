@@ -1,0 +1,428 @@
+/**
+ * The bundled action against the HSS emulator, driven like the runner: the
+ * query itself, authentication, project lookup, outputs and summary.
+ */
+import {
+  afterAll,
+  beforeAll,
+  beforeEach,
+  describe,
+  expect,
+  it
+} from '@jest/globals'
+
+import { startEmulator, type Emulator } from '../support/hss-emulator.js'
+import { runAction, DEFAULT_GITHUB_TOKEN } from '../support/run-action.js'
+import { expectNoSecrets } from '../support/secrets.js'
+
+const AK = 'AKE2EQUERY0000000001'
+const SK = 'e2e-query-secret-key-9f8e7d6c5b4a'
+const TEMP_AK = 'AKTEMPORARY000000002'
+const TEMP_SK = 'temporary-secret-key-1a2b3c4d'
+const SECURITY_TOKEN = 'gQpzZWN1cml0eS10b2tlbi1mb3ItdGVzdHM-temporary'
+const IAM_TOKEN = 'MIIEiam-token-for-tests-0123456789abcdef'
+const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9'
+const SECRETS = [
+  AK,
+  SK,
+  TEMP_AK,
+  TEMP_SK,
+  SECURITY_TOKEN,
+  IAM_TOKEN,
+  DEFAULT_GITHUB_TOKEN
+]
+
+let hss: Emulator
+
+beforeAll(async () => {
+  hss = await startEmulator({
+    region: 'cn-north-4',
+    credentials: [
+      { accessKey: AK, secretKey: SK },
+      { accessKey: TEMP_AK, secretKey: TEMP_SK, securityToken: SECURITY_TOKEN }
+    ],
+    tokens: [IAM_TOKEN],
+    projects: [
+      { id: PROJECT, name: 'cn-north-4' },
+      { id: 'ffffffffffffffffffffffffffffffff', name: 'cn-north-4_sub' },
+      { id: 'eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee', name: 'ap-southeast-1' }
+    ],
+    images: [
+      { id: '111', totalFilesNum: 12873, totalFilesSize: 1_270_000_000 },
+      {
+        id: 'sha256:0b08c2b4',
+        imageType: 'private_image',
+        namespace: 'scc_hss_container',
+        imageName: 'proxy-agent',
+        tagName: '24.5.0-x86_64',
+        totalFilesNum: 310,
+        totalFilesSize: 52_428_800
+      }
+    ]
+  })
+})
+
+afterAll(async () => {
+  await hss.close()
+})
+
+beforeEach(() => hss.reset())
+
+function baseInputs(extra: Record<string, string> = {}) {
+  return {
+    'image-id': '111',
+    region: 'cn-north-4',
+    'project-id': PROJECT,
+    'access-key': AK,
+    'secret-key': SK,
+    endpoint: hss.url,
+    'iam-endpoint': hss.url,
+    ...extra
+  }
+}
+
+describe('querying an image', () => {
+  it('reports the figures of a CI/CD image as outputs and in the summary', async () => {
+    const run = await runAction({ inputs: baseInputs() })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['total-files-num']).toBe('12873')
+    expect(run.outputs['total-files-size']).toBe('1270000000')
+    expect(run.outputs['total-files-size-human']).toBe('1.27 GB (1.18 GiB)')
+    expect(run.outputs.status).toBe('pass')
+    const report = JSON.parse(run.outputs.report ?? '')
+    expect(report).toMatchObject({
+      schemaVersion: 1,
+      status: 'pass',
+      query: { imageType: 'cicd', region: 'cn-north-4', projectId: PROJECT },
+      totals: { totalFilesNum: 12873, totalFilesSize: 1270000000 },
+      images: [
+        { imageId: '111', totalFilesNum: 12873, totalFilesSize: 1270000000 }
+      ]
+    })
+    expect(run.summary).toContain('HSS image size gate: pass')
+    expect(run.summary).toContain('12,873')
+    expect(run.summary).toContain('1.27 GB (1.18 GiB)')
+    expect(run.summary).toContain('region cn-north-4')
+    expect(run.summary).toContain(PROJECT)
+
+    expect(hss.requests).toHaveLength(1)
+    const [request] = hss.requests
+    expect(request?.path).toBe(`/v5/${PROJECT}/image/111/files-statistics`)
+    expect(request?.query).toEqual({ image_type: 'cicd' })
+    expect(request?.status).toBe(200)
+    expect(request?.headers.region).toBe('cn-north-4')
+    expect(request?.headers['x-project-id']).toBe(PROJECT)
+    expect(String(request?.headers.authorization)).toMatch(
+      /^SDK-HMAC-SHA256 Access=\S+, SignedHeaders=host;region;x-project-id;x-sdk-date, Signature=[0-9a-f]{64}$/
+    )
+    // The request id of the answer reaches the summary.
+    expect(report.images[0].requestId).toMatch(/^[0-9a-f]+$/)
+    expect(run.summary).toContain(report.images[0].requestId)
+    expectNoSecrets(run.everything, SECRETS)
+  })
+
+  it('signs with temporary credentials and sends the security token signed', async () => {
+    const run = await runAction({
+      inputs: baseInputs({
+        'access-key': TEMP_AK,
+        'secret-key': TEMP_SK,
+        'security-token': SECURITY_TOKEN
+      }),
+      debug: true
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['total-files-num']).toBe('12873')
+    expect(hss.requests).toHaveLength(1)
+    expect(hss.requests[0]?.headers['x-security-token']).toBe(SECURITY_TOKEN)
+    expect(String(hss.requests[0]?.headers.authorization)).toContain(
+      'SignedHeaders=host;region;x-project-id;x-sdk-date;x-security-token'
+    )
+    expectNoSecrets(run.everything, SECRETS)
+  })
+
+  it('authenticates with an IAM token instead of signing', async () => {
+    const inputs: Record<string, string> = baseInputs({
+      'auth-token': IAM_TOKEN
+    })
+    delete inputs['access-key']
+    delete inputs['secret-key']
+    const run = await runAction({ inputs, debug: true })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['total-files-size']).toBe('1270000000')
+    expect(hss.requests).toHaveLength(1)
+    expect(hss.requests[0]?.headers['x-auth-token']).toBe(IAM_TOKEN)
+    expect(hss.requests[0]?.headers.authorization).toBeUndefined()
+    expectNoSecrets(run.everything, SECRETS)
+  })
+
+  it('reads region, project and credentials from the environment of huaweicloud/auth-action', async () => {
+    const run = await runAction({
+      inputs: { 'image-id': '111', endpoint: hss.url },
+      env: {
+        HUAWEI_CLOUD_REGION: 'cn-north-4',
+        HUAWEI_CLOUD_PROJECT_ID: PROJECT,
+        HUAWEI_CLOUD_ACCESS_KEY_ID: AK,
+        HUAWEI_CLOUD_SECRET_ACCESS_KEY: SK
+      }
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['total-files-num']).toBe('12873')
+    expect(hss.requests).toHaveLength(1)
+    expectNoSecrets(run.everything, SECRETS)
+  })
+
+  it("reads the SDKs' environment variables too", async () => {
+    const run = await runAction({
+      inputs: { 'image-id': '111', endpoint: hss.url },
+      env: {
+        HUAWEICLOUD_SDK_REGION: 'cn-north-4',
+        HUAWEICLOUD_SDK_PROJECT_ID: PROJECT,
+        HUAWEICLOUD_SDK_AK: TEMP_AK,
+        HUAWEICLOUD_SDK_SK: TEMP_SK,
+        HUAWEICLOUD_SDK_SECURITY_TOKEN: SECURITY_TOKEN
+      }
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(hss.requests[0]?.headers['x-security-token']).toBe(SECURITY_TOKEN)
+    expectNoSecrets(run.everything, SECRETS)
+  })
+
+  it('looks the project up in IAM once when no project id is given', async () => {
+    const inputs: Record<string, string> = baseInputs({ 'image-id': '111' })
+    delete inputs['project-id']
+    const run = await runAction({ inputs })
+
+    expect(run.exitCode).toBe(0)
+    expect(hss.requests.map((r) => `${r.service} ${r.path}`)).toEqual([
+      'iam /v3/auth/projects',
+      `hss /v5/${PROJECT}/image/111/files-statistics`
+    ])
+    expect(run.stdout).toContain(`Project of cn-north-4: ${PROJECT}`)
+    expect(JSON.parse(run.outputs.report ?? '').query.projectId).toBe(PROJECT)
+  })
+
+  it('looks the project up with the IAM token when authenticating by token', async () => {
+    const run = await runAction({
+      inputs: {
+        'image-id': '111',
+        region: 'cn-north-4',
+        'auth-token': IAM_TOKEN,
+        endpoint: hss.url,
+        'iam-endpoint': hss.url
+      }
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(hss.requests[0]?.path).toBe('/v3/auth/projects')
+    expect(hss.requests[0]?.headers['x-auth-token']).toBe(IAM_TOKEN)
+  })
+
+  it('lists what IAM returned when no project is named like the region', async () => {
+    const inputs: Record<string, string> = baseInputs({ region: 'cn-east-3' })
+    delete inputs['project-id']
+    const run = await runAction({ inputs })
+
+    expect(run.exitCode).toBe(1)
+    const error = run.annotations.find((a) => a.level === 'error')
+    expect(error?.message).toContain('no project is named cn-east-3')
+    expect(error?.message).toContain(`cn-north-4 (${PROJECT})`)
+    expect(error?.message).toContain(
+      'ap-southeast-1 (eeeeeeeeeeeeeeeeeeeeeeeeeeeeeeee)'
+    )
+    expect(error?.message).toContain('project-id')
+    expect(hss.requests).toHaveLength(1)
+  })
+
+  it('queries a registry image by namespace, name and tag, with a digest id', async () => {
+    const run = await runAction({
+      inputs: baseInputs({
+        'image-id': 'sha256:0b08c2b4',
+        'image-type': 'private_image',
+        namespace: 'scc_hss_container',
+        'image-name': 'proxy-agent',
+        'tag-name': '24.5.0-x86_64',
+        'enterprise-project-id': 'all_granted_eps'
+      })
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['total-files-num']).toBe('310')
+    expect(run.outputs['total-files-size-human']).toBe('52.43 MB (50.00 MiB)')
+    expect(hss.requests[0]?.path).toBe(
+      `/v5/${PROJECT}/image/sha256:0b08c2b4/files-statistics`
+    )
+    expect(hss.requests[0]?.query).toEqual({
+      image_type: 'private_image',
+      namespace: 'scc_hss_container',
+      image_name: 'proxy-agent',
+      tag_name: '24.5.0-x86_64',
+      enterprise_project_id: 'all_granted_eps'
+    })
+  })
+})
+
+describe('service errors', () => {
+  it('names the status, code, message, request id and a hint for an unknown image', async () => {
+    const run = await runAction({ inputs: baseInputs({ 'image-id': 'nope' }) })
+
+    expect(run.exitCode).toBe(1)
+    expect(hss.requests).toHaveLength(1)
+    const error = run.annotations.filter((a) => a.level === 'error').at(-1)
+    expect(error?.message).toContain('HSS answered 404')
+    expect(error?.message).toContain('HSS.1011')
+    expect(error?.message).toContain('image not found')
+    expect(error?.message).toMatch(/request id [0-9a-f]+/)
+    expect(error?.message).toContain('check image-id')
+    expect(run.outputs.status).toBe('fail')
+    expect(run.outputs['total-files-num']).toBe('')
+  })
+
+  it('sends a rejected signature exactly once and points at the credentials and the clock', async () => {
+    const run = await runAction({
+      inputs: baseInputs({ 'secret-key': 'not-the-right-secret-key' })
+    })
+
+    expect(run.exitCode).toBe(1)
+    expect(hss.requests).toHaveLength(1)
+    expect(hss.requests[0]?.status).toBe(401)
+    const error = run.annotations.filter((a) => a.level === 'error').at(-1)
+    expect(error?.message).toContain('HSS answered 401')
+    expect(error?.message).toContain('APIGW.0301')
+    expect(error?.message).toContain("runner's clock")
+    expect(error?.message).toContain('Not retried')
+    expectNoSecrets(run.everything, [...SECRETS, 'not-the-right-secret-key'])
+  })
+
+  it('sends an unknown access key exactly once', async () => {
+    const run = await runAction({
+      inputs: baseInputs({ 'access-key': 'AKUNKNOWN00000000000' }),
+      debug: true
+    })
+
+    expect(run.exitCode).toBe(1)
+    expect(hss.requests).toHaveLength(1)
+    expectNoSecrets(run.everything, [...SECRETS, 'AKUNKNOWN00000000000'])
+  })
+})
+
+describe('input errors', () => {
+  const cases: Array<[string, Record<string, string>, RegExp]> = [
+    [
+      'an empty image-id',
+      { 'image-id': ' ' },
+      /Input 'image-id' has an invalid value/
+    ],
+    [
+      'an unknown image-type',
+      { 'image-type': 'docker' },
+      /Input 'image-type' has an invalid value "docker": expected one of cicd, private_image/
+    ],
+    [
+      'a registry image without namespace',
+      { 'image-type': 'private_image' },
+      /Input 'namespace' .*required when image-type is private_image/
+    ],
+    [
+      'a region of the wrong shape',
+      { region: 'CN North 4' },
+      /Input 'region' has an invalid value "CN North 4"/
+    ],
+    [
+      'an unknown region without endpoint',
+      { region: 'xx-nowhere-9', endpoint: '' },
+      /Input 'region' has an invalid value "xx-nowhere-9".*endpoint/
+    ],
+    [
+      'plain http to a remote host',
+      { endpoint: 'http://hss.example.com' },
+      /Input 'endpoint' has an invalid value "http:\/\/hss.example.com": expected an https:\/\//
+    ],
+    [
+      'userinfo in the endpoint',
+      { endpoint: 'https://user:pw@hss.example.com' },
+      /Input 'endpoint'/
+    ],
+    [
+      'a non-URL endpoint',
+      { endpoint: 'hss' },
+      /Input 'endpoint' has an invalid value "hss"/
+    ],
+    [
+      'a bad iam-endpoint',
+      { 'iam-endpoint': 'ftp://x' },
+      /Input 'iam-endpoint'/
+    ],
+    [
+      'a malformed request-timeout',
+      { 'request-timeout': 'soon' },
+      /Input 'request-timeout' has an invalid value "soon"/
+    ],
+    [
+      'a zero request-timeout',
+      { 'request-timeout': '0' },
+      /Input 'request-timeout' has an invalid value "0"/
+    ],
+    [
+      'a negative max-retries',
+      { 'max-retries': '-1' },
+      /Input 'max-retries' has an invalid value "-1": expected a whole number from 0 to 10/
+    ],
+    [
+      'a non-boolean summary',
+      { summary: 'maybe' },
+      /Input 'summary' has an invalid value "maybe": expected true or false/
+    ],
+    [
+      'both a token and keys',
+      { 'auth-token': 'tok' },
+      /Input 'auth-token'.*not both/
+    ],
+    [
+      'an access key without a secret key',
+      { 'secret-key': '' },
+      /Input 'secret-key'.*must both be set/
+    ],
+    [
+      'a malformed project-id',
+      { 'project-id': 'a b' },
+      /Input 'project-id' has an invalid value "a b"/
+    ],
+    [
+      'an image id with a slash',
+      { 'image-id': '11/1' },
+      /Input 'image-id' has an invalid value "11\/1"/
+    ]
+  ]
+
+  it.each(cases)(
+    'rejects %s before any request',
+    async (_name, inputs, message) => {
+      const run = await runAction({ inputs: baseInputs(inputs) })
+
+      expect(run.exitCode).toBe(1)
+      expect(hss.requests).toHaveLength(0)
+      const errors = run.annotations.filter((a) => a.level === 'error')
+      expect(errors).toHaveLength(1)
+      expect(errors[0]?.message).toMatch(message)
+      expect(errors[0]?.message).not.toContain('\n')
+      expect(run.stderr).not.toMatch(/at .*\.js:\d+/)
+      expectNoSecrets(run.everything, SECRETS)
+    }
+  )
+
+  it('rejects a run with no credentials at all', async () => {
+    const inputs: Record<string, string> = baseInputs()
+    delete inputs['access-key']
+    delete inputs['secret-key']
+    const run = await runAction({ inputs })
+
+    expect(run.exitCode).toBe(1)
+    expect(hss.requests).toHaveLength(0)
+    expect(run.annotations[0]?.message).toMatch(/no credentials/)
+  })
+})

@@ -1,0 +1,397 @@
+import { afterEach, beforeEach, describe, expect, it } from '@jest/globals'
+import { ServiceError } from '../../src/errors.js'
+import {
+  commentMarker,
+  upsertStickyComment,
+  type StickyCommentRequest
+} from '../../src/github/comment.js'
+import {
+  forbiddenFault,
+  primaryRateLimitFault,
+  secondaryRateLimitFault,
+  startGitHubServer,
+  type GitHubServer
+} from '../support/github-server.js'
+
+const TOKEN = 'ghs_testtoken000'
+const OWNER = 'octo-org'
+const REPO = 'app'
+const PR = 42
+
+let server: GitHubServer
+let logs: { level: string; message: string }[]
+
+beforeEach(async () => {
+  server = await startGitHubServer({ token: TOKEN })
+  logs = []
+})
+
+afterEach(async () => {
+  await server.close()
+})
+
+function request(
+  overrides: Partial<StickyCommentRequest> = {}
+): StickyCommentRequest {
+  return {
+    token: TOKEN,
+    apiUrl: server.url,
+    owner: OWNER,
+    repo: REPO,
+    issueNumber: PR,
+    key: 'registry.example.com/app:1.0',
+    body: '### Image size\n\n| image | size |\n|---|---|\n| app | 12 MB |',
+    createIfMissing: true,
+    log: {
+      debug: (message) => logs.push({ level: 'debug', message }),
+      info: (message) => logs.push({ level: 'info', message }),
+      warning: (message) => logs.push({ level: 'warning', message })
+    },
+    ...overrides
+  }
+}
+
+function sent(method: string) {
+  return server.requests.filter((r) => r.method === method)
+}
+
+function comments() {
+  return server.comments(OWNER, REPO, PR)
+}
+
+async function failure(promise: Promise<unknown>): Promise<ServiceError> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught
+  )
+  expect(error).toBeInstanceOf(ServiceError)
+  return error as ServiceError
+}
+
+describe('upsertStickyComment', () => {
+  it('creates exactly one comment, with the marker as its first line', async () => {
+    const result = await upsertStickyComment(request())
+
+    const [comment, ...others] = comments()
+    expect(others).toHaveLength(0)
+    expect(comment?.body).toBe(
+      `${commentMarker('registry.example.com/app:1.0')}\n${request().body}`
+    )
+    expect(result).toEqual({
+      action: 'created',
+      url: `https://github.com/${OWNER}/${REPO}/pull/${PR}#issuecomment-${comment?.id}`,
+      id: comment?.id,
+      removedDuplicates: []
+    })
+    expect(sent('POST')).toHaveLength(1)
+  })
+
+  it('edits the same comment in place on the next run', async () => {
+    const first = await upsertStickyComment(request())
+    const second = await upsertStickyComment(
+      request({ body: 'Back under budget' })
+    )
+
+    expect(second.action).toBe('updated')
+    expect(second.id).toBe(first.id)
+    expect(second.url).toBe(first.url)
+    expect(comments()).toHaveLength(1)
+    expect(comments()[0]?.body).toMatch(/\nBack under budget$/)
+    expect(sent('POST')).toHaveLength(1)
+    expect(sent('PATCH')).toHaveLength(1)
+    expect(sent('PATCH')[0]?.path).toBe(
+      `/repos/${OWNER}/${REPO}/issues/comments/${first.id}`
+    )
+  })
+
+  it('sends nothing when the comment already has the same body', async () => {
+    const first = await upsertStickyComment(request())
+    const again = await upsertStickyComment(request())
+
+    expect(again).toEqual({
+      action: 'unchanged',
+      url: first.url,
+      id: first.id,
+      removedDuplicates: []
+    })
+    expect(sent('PATCH')).toHaveLength(0)
+    expect(sent('POST')).toHaveLength(1)
+  })
+
+  it('finds its comment on the third page behind 250 unrelated comments', async () => {
+    const unrelated = Array.from({ length: 250 }, (_, i) => `LGTM ${i}`)
+    server.seed(OWNER, REPO, PR, [
+      ...unrelated,
+      `${commentMarker(request().key)}\nold report`
+    ])
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.action).toBe('updated')
+    expect(sent('POST')).toHaveLength(0)
+    const pages = sent('GET').map((r) => [r.query.per_page, r.query.page])
+    expect(pages).toEqual([
+      ['100', undefined],
+      ['100', '2'],
+      ['100', '3']
+    ])
+    expect(comments()).toHaveLength(251)
+  })
+
+  it('keeps the oldest of two marked comments and deletes the other', async () => {
+    const marker = commentMarker(request().key)
+    server.seed(OWNER, REPO, PR, [
+      'unrelated',
+      `${marker}\nfirst run`,
+      `${marker}\nraced run`
+    ])
+    const [unrelated, oldest, newer] = comments()
+
+    const result = await upsertStickyComment(request())
+
+    expect(result).toMatchObject({
+      action: 'updated',
+      id: oldest?.id,
+      removedDuplicates: [newer?.id]
+    })
+    expect(comments().map((c) => c.id)).toEqual([unrelated?.id, oldest?.id])
+    expect(sent('DELETE').map((r) => r.path)).toEqual([
+      `/repos/${OWNER}/${REPO}/issues/comments/${newer?.id}`
+    ])
+  })
+
+  it('warns and carries on when a duplicate cannot be deleted', async () => {
+    const marker = commentMarker(request().key)
+    server.seed(OWNER, REPO, PR, [`${marker}\nfirst`, `${marker}\nsecond`])
+    server.inject(forbiddenFault({ method: 'DELETE' }))
+
+    const result = await upsertStickyComment(request())
+
+    expect(result).toMatchObject({ action: 'updated', removedDuplicates: [] })
+    expect(comments()).toHaveLength(2)
+    const warnings = logs.filter((l) => l.level === 'warning')
+    expect(warnings.map((l) => l.message)).toEqual([
+      expect.stringMatching(
+        /^GitHub: deleting duplicate comment \d+ .*HTTP 403/
+      )
+    ])
+  })
+
+  it('breaks a tie on creation time by the lower id', async () => {
+    const marker = commentMarker(request().key)
+    const at = '2025-01-06T08:00:00Z'
+    server.seed(OWNER, REPO, PR, [
+      { body: `${marker}\na`, created_at: at },
+      { body: `${marker}\nb`, created_at: at }
+    ])
+    const [lower, higher] = comments()
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.id).toBe(lower?.id)
+    expect(result.removedDuplicates).toEqual([higher?.id])
+  })
+
+  it('never touches a comment that carries a different key', async () => {
+    const otherBody = `${commentMarker('linux/arm64')}\nthe other leg`
+    server.seed(OWNER, REPO, PR, [otherBody])
+    const [other] = comments()
+
+    await upsertStickyComment(request({ key: 'linux/amd64' }))
+    await upsertStickyComment(request({ key: 'linux/amd64', body: 'v2' }))
+
+    expect(comments()).toHaveLength(2)
+    expect(comments()[0]).toEqual(other)
+    expect(comments()[0]?.body).toBe(otherBody)
+    const touched = server.requests.filter((r) =>
+      r.path.endsWith(`/${other?.id}`)
+    )
+    expect(touched).toHaveLength(0)
+  })
+
+  it('does not mistake a quoted marker for its own comment', async () => {
+    server.seed(OWNER, REPO, PR, [`> ${commentMarker(request().key)}\n> hi`])
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.action).toBe('created')
+    expect(comments()).toHaveLength(2)
+  })
+
+  it('skips without posting when none exists and creating is not allowed', async () => {
+    const result = await upsertStickyComment(
+      request({ createIfMissing: false })
+    )
+
+    expect(result).toEqual({
+      action: 'skipped',
+      url: '',
+      removedDuplicates: []
+    })
+    expect(sent('POST')).toHaveLength(0)
+    expect(comments()).toHaveLength(0)
+  })
+
+  it('still updates an existing comment when creating is not allowed', async () => {
+    const first = await upsertStickyComment(request())
+
+    const result = await upsertStickyComment(
+      request({ createIfMissing: false, body: 'Back under budget' })
+    )
+
+    expect(result).toMatchObject({ action: 'updated', id: first.id })
+    expect(comments()[0]?.body).toMatch(/Back under budget$/)
+  })
+
+  it('fails on a read-only token with status 403 and the fork hint, after one POST', async () => {
+    server.inject(forbiddenFault({ method: 'POST' }))
+
+    const error = await failure(upsertStickyComment(request()))
+
+    expect(error.details).toMatchObject({
+      operation: `creating a comment on ${OWNER}/${REPO}#${PR}`,
+      status: 403,
+      serviceMessage: 'Resource not accessible by integration',
+      authFailure: true
+    })
+    expect(error.details.requestId).toMatch(/^[0-9A-F:]+$/)
+    expect(error.details.hint).toContain('pull-requests: write')
+    expect(error.details.hint).toContain('#pull-requests-from-forks')
+    expect(error.message).toContain('HTTP 403')
+    expect(error.message).toContain(error.details.requestId)
+    expect(sent('POST')).toHaveLength(1)
+  })
+
+  it('does not retry a rejected token', async () => {
+    const error = await failure(
+      upsertStickyComment(request({ token: 'ghs_wrong' }))
+    )
+
+    expect(error.details).toMatchObject({
+      operation: `listing comments on ${OWNER}/${REPO}#${PR}`,
+      status: 401,
+      serviceMessage: 'Bad credentials',
+      authFailure: true
+    })
+    expect(server.requests).toHaveLength(1)
+  })
+
+  it('does not retry a body that GitHub refuses as too long', async () => {
+    const error = await failure(
+      upsertStickyComment(request({ body: 'x'.repeat(70_000) }))
+    )
+
+    expect(error.details.status).toBe(422)
+    expect(error.details.hint).toContain('65,536')
+    expect(sent('POST')).toHaveLength(1)
+  })
+
+  it('retries a server error once and then succeeds', async () => {
+    server.inject({ method: 'GET', status: 500 })
+    const started = Date.now()
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.action).toBe('created')
+    expect(sent('GET').map((r) => r.status)).toEqual([500, 200])
+    expect(Date.now() - started).toBeLessThan(5000)
+  })
+
+  it('waits out a secondary rate limit and then succeeds', async () => {
+    server.inject(secondaryRateLimitFault({ method: 'POST' }))
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.action).toBe('created')
+    expect(sent('POST').map((r) => r.status)).toEqual([403, 201])
+    expect(comments()).toHaveLength(1)
+    const warnings = logs.filter((l) => l.level === 'warning')
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]?.message).toMatch(/secondary rate limit.*retrying/)
+  })
+
+  it('waits for a primary rate limit to reset and then succeeds', async () => {
+    server.inject(primaryRateLimitFault({ method: 'GET' }))
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.action).toBe('created')
+    expect(sent('GET').map((r) => r.status)).toEqual([403, 200])
+  })
+
+  it('gives up after two rate-limit retries', async () => {
+    server.inject(secondaryRateLimitFault({ method: 'POST', times: 5 }))
+
+    const error = await failure(upsertStickyComment(request()))
+
+    expect(error.details.status).toBe(403)
+    expect(error.details.authFailure).toBe(false)
+    expect(error.details.hint).toMatch(/rate limit/)
+    expect(sent('POST')).toHaveLength(3)
+    expect(comments()).toHaveLength(0)
+  })
+
+  it('logs each request at debug without the token', async () => {
+    await upsertStickyComment(request())
+
+    const debug = logs.filter((l) => l.level === 'debug').map((l) => l.message)
+    expect(debug).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^GitHub GET \/repos\/octo-org\/app\/issues\/42\/comments\?per_page=100 -> 200/
+        ),
+        expect.stringMatching(
+          /^GitHub POST \/repos\/octo-org\/app\/issues\/42\/comments -> 201/
+        )
+      ])
+    )
+    expect(logs.some((l) => l.message.includes(TOKEN))).toBe(false)
+    expect(sent('GET')[0]?.headers.authorization).toBe(`token ${TOKEN}`)
+  })
+})
+
+describe('commentMarker', () => {
+  it('leaves an ordinary key readable', () => {
+    expect(commentMarker('swr.cn-north-4.myhuaweicloud.com/team/app:1.2')).toBe(
+      '<!-- hss-image-size-gate comment-key: ' +
+        'swr.cn-north-4.myhuaweicloud.com/team/app:1.2 -->'
+    )
+  })
+
+  it.each([
+    ['a closing sequence', 'x --> <b>owned</b>'],
+    ['a double dash', 'a--b'],
+    ['a run of dashes', '----'],
+    ['a newline', 'one\ntwo'],
+    ['a carriage return and a tab', 'one\r\ttwo'],
+    ['a line separator', 'one\u2028two'],
+    ['an opening sequence', '<!-- nested']
+  ])('keeps a key with %s inside one HTML comment line', (_, key) => {
+    const marker = commentMarker(key)
+    const inner = marker.slice('<!--'.length, -'-->'.length)
+
+    expect(marker.startsWith('<!-- hss-image-size-gate comment-key: ')).toBe(
+      true
+    )
+    expect(marker.endsWith(' -->')).toBe(true)
+    expect(inner).not.toContain('--')
+    expect(inner).not.toMatch(/[<>]/)
+    expect(marker).not.toMatch(/[\p{Cc}\p{Zl}\p{Zp}]/u)
+  })
+
+  it('gives distinct keys distinct markers', () => {
+    const keys = ['a--b', 'a-b', 'a-%2Db', 'a->b', 'a>b', 'a\nb', 'a%0Ab']
+    const markers = new Set(keys.map(commentMarker))
+
+    expect(markers.size).toBe(keys.length)
+  })
+
+  it('finds its own comment again under a key that needed escaping', async () => {
+    const key = 'evil -->\n<script>'
+    const first = await upsertStickyComment(request({ key }))
+    const second = await upsertStickyComment(request({ key, body: 'v2' }))
+
+    expect(second).toMatchObject({ action: 'updated', id: first.id })
+    expect(comments()).toHaveLength(1)
+  })
+})

@@ -1,0 +1,293 @@
+export const id = 318;
+export const ids = [318];
+export const modules = {
+
+/***/ 7318:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   upsertStickyComment: () => (/* binding */ upsertStickyComment)
+/* harmony export */ });
+/* unused harmony export commentMarker */
+/* harmony import */ var _actions_github__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(1351);
+/* harmony import */ var _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(5555);
+/* harmony import */ var _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(9735);
+/* harmony import */ var _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(6856);
+/* harmony import */ var _errors_js__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(3916);
+/**
+ * The sticky pull-request comment: one comment per report key, found by a
+ * hidden marker on its first line, created once and then edited in place.
+ *
+ * The caller loads this module with `await import()` only when a comment is
+ * wanted, so nothing here runs at load time.
+ */
+
+
+
+
+
+const MARKER_PREFIX = 'hss-image-size-gate comment-key:';
+const SERVER_ERROR_RETRIES = 3;
+const RATE_LIMIT_RETRIES = 2;
+// A primary rate limit can ask for a wait of up to an hour; sitting idle that
+// long burns runner minutes for a comment, so longer waits fail instead.
+const MAX_RATE_LIMIT_WAIT_SECONDS = 120;
+// Per attempt: a stalled connection must not hold the job until its timeout.
+const REQUEST_TIMEOUT_MS = 30_000;
+const FORKS_HINT = 'On pull requests from forks the GITHUB_TOKEN is read-only: see ' +
+    '"Pull requests from forks" in the README (#pull-requests-from-forks)';
+const PERMISSION_HINT = 'The token needs the `pull-requests: write` (or `issues: write`) ' +
+    `permission to comment. ${FORKS_HINT}`;
+/**
+ * The hidden first line that identifies a report's comment. The key is
+ * percent-encoded where it could end or split the HTML comment (`<`, `>`, a
+ * second `-` in a row, control and line-separator characters) and at `%`
+ * itself, so distinct keys always give distinct markers.
+ */
+function commentMarker(key) {
+    let safe = '';
+    let previous = '';
+    for (const char of key) {
+        const unsafe = char === '%' ||
+            char === '<' ||
+            char === '>' ||
+            (char === '-' && previous === '-') ||
+            /[\p{Cc}\p{Zl}\p{Zp}]/u.test(char);
+        safe += unsafe ? percentEncode(char) : char;
+        previous = char;
+    }
+    return `<!-- ${MARKER_PREFIX} ${safe} -->`;
+}
+/**
+ * Creates the report's comment, or edits the one a previous run left, and
+ * deletes any extra copies (two runs racing to create it). Running it again
+ * never adds a comment.
+ */
+async function upsertStickyComment(req) {
+    const { owner, repo, issueNumber: issue_number, log } = req;
+    const where = `${owner}/${repo}#${issue_number}`;
+    const marker = commentMarker(req.key);
+    const render = (previous) => `${marker}\n${typeof req.body === 'string' ? req.body : req.body(previous)}`;
+    const octokit = createClient(req);
+    // Every page: the comment can sit behind hundreds of others on a busy PR.
+    const all = await attempt(req, `listing comments on ${where}`, () => octokit.paginate(octokit.rest.issues.listComments, {
+        owner,
+        repo,
+        issue_number,
+        per_page: 100
+    }));
+    // No filter on the author: the identity behind a GITHUB_TOKEN cannot be
+    // read (GET /user is refused to installation tokens), and nobody starts a
+    // comment with this hidden line by accident.
+    const ours = all
+        .filter((comment) => firstLine(comment.body ?? '') === marker)
+        .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
+    log.debug(`${ours.length} of ${all.length} comments on ${where} carry ${marker}`);
+    const [kept, ...duplicates] = ours;
+    if (!kept) {
+        if (!req.createIfMissing) {
+            log.info(`No report comment on ${where} to update; none created`);
+            return { action: 'skipped', url: '', removedDuplicates: [] };
+        }
+        const body = render(undefined);
+        const { data } = await attempt(req, `creating a comment on ${where}`, () => octokit.rest.issues.createComment({ owner, repo, issue_number, body }));
+        log.info(`Created report comment ${data.html_url}`);
+        return {
+            action: 'created',
+            url: data.html_url,
+            id: data.id,
+            removedDuplicates: []
+        };
+    }
+    let action = 'unchanged';
+    let url = kept.html_url;
+    const body = render(kept.body ?? undefined);
+    if (normalise(kept.body ?? '') === normalise(body)) {
+        log.info(`Report comment ${url} is already up to date`);
+    }
+    else {
+        const { data } = await attempt(req, `updating comment ${kept.id} on ${where}`, () => octokit.rest.issues.updateComment({
+            owner,
+            repo,
+            comment_id: kept.id,
+            body
+        }));
+        action = 'updated';
+        url = data.html_url;
+        log.info(`Updated report comment ${url}`);
+    }
+    const removedDuplicates = [];
+    for (const duplicate of duplicates) {
+        try {
+            await attempt(req, `deleting duplicate comment ${duplicate.id} on ${where}`, () => octokit.rest.issues.deleteComment({
+                owner,
+                repo,
+                comment_id: duplicate.id
+            }));
+            removedDuplicates.push(duplicate.id);
+            log.info(`Deleted duplicate report comment ${duplicate.html_url}`);
+        }
+        catch (error) {
+            // The report itself is in place; a leftover copy is not worth failing
+            // the job, and a 404 means a concurrent run already removed it.
+            if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7 && error.details.status === 404) {
+                log.debug(`Duplicate comment ${duplicate.id} was already gone`);
+            }
+            else {
+                log.warning(error instanceof Error ? error.message : String(error));
+            }
+        }
+    }
+    return { action, url, id: kept.id, removedDuplicates };
+}
+function createClient(req) {
+    const { log } = req;
+    // @actions/github's fetch honours HTTPS_PROXY and NO_PROXY; replacing the
+    // `request` option wholesale would lose it, so it is wrapped instead.
+    const baseFetch = _actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request?.fetch ?? fetch;
+    const loggingFetch = async (input, init = {}) => {
+        const method = init.method ?? 'GET';
+        const url = new URL(input);
+        const path = `${url.pathname}${url.search}`;
+        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
+        const signal = init.signal
+            ? AbortSignal.any([init.signal, timeout])
+            : timeout;
+        const started = Date.now();
+        try {
+            const response = await baseFetch(input, { ...init, signal });
+            log.debug(`GitHub ${method} ${path} -> ${response.status} (${Date.now() - started} ms)`);
+            return response;
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            log.debug(`GitHub ${method} ${path} -> no response: ${reason}`);
+            throw error;
+        }
+    };
+    const onLimit = (kind) => (retryAfter, options, _octokit, retryCount) => {
+        const what = `GitHub ${kind} rate limit on ${options.method} ${options.url}`;
+        if (retryCount >= RATE_LIMIT_RETRIES) {
+            log.warning(`${what}; giving up after ${retryCount} retries`);
+            return false;
+        }
+        if (retryAfter > MAX_RATE_LIMIT_WAIT_SECONDS) {
+            log.warning(`${what}; GitHub asks for ${retryAfter} s, more than the ` +
+                `${MAX_RATE_LIMIT_WAIT_SECONDS} s this action waits`);
+            return false;
+        }
+        log.warning(`${what}; retrying in ${retryAfter} s ` +
+            `(retry ${retryCount + 1} of ${RATE_LIMIT_RETRIES})`);
+        return true;
+    };
+    return (0,_actions_github__WEBPACK_IMPORTED_MODULE_0__/* .getOctokit */ .Q)(req.token, {
+        baseUrl: req.apiUrl.replace(/\/+$/, ''),
+        log: {
+            debug: (message) => log.debug(message),
+            info: (message) => log.debug(message),
+            warn: (message) => log.warning(message),
+            error: (message) => log.warning(message)
+        },
+        request: {
+            ..._actions_github_lib_utils__WEBPACK_IMPORTED_MODULE_1__/* .defaults */ .NT.request,
+            fetch: loggingFetch,
+            log: { warn: (message) => log.warning(message) }
+        },
+        // Client errors are never retried: a 401 or a permission 403 will not
+        // heal, and a 422 would only be refused again.
+        retry: {
+            retries: SERVER_ERROR_RETRIES,
+            doNotRetry: [400, 401, 403, 404, 410, 422, 451]
+        },
+        throttle: {
+            // The plugin spaces writes per id across every client in the process;
+            // one id per API host keeps separate hosts (and test servers) apart.
+            id: `hss-image-size-gate ${req.apiUrl}`,
+            onRateLimit: onLimit('primary'),
+            onSecondaryRateLimit: onLimit('secondary')
+        }
+    }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
+}
+async function attempt(req, operation, call) {
+    try {
+        return await call();
+    }
+    catch (error) {
+        throw toServiceError(req, operation, error);
+    }
+}
+function toServiceError(req, operation, error) {
+    const failure = typeof error === 'object' && error !== null ? error : {};
+    // Without a response the status Octokit reports (500) is its own invention.
+    const status = failure.response ? failure.status : undefined;
+    const data = failure.response?.data;
+    const serviceMessage = typeof data === 'object' &&
+        data !== null &&
+        'message' in data &&
+        typeof data.message === 'string'
+        ? data.message
+        : (failure.message ?? String(error));
+    const requestId = failure.response?.headers?.['x-github-request-id'];
+    const rateLimited = (status === 403 || status === 429) && /rate limit/i.test(serviceMessage);
+    const hint = hintFor(req, status, rateLimited);
+    const parts = [`GitHub: ${operation} failed`];
+    if (status !== undefined)
+        parts.push(` with HTTP ${status}`);
+    parts.push(`: ${serviceMessage.replace(/\s+/g, ' ').trim()}`);
+    if (requestId)
+        parts.push(` (request id ${requestId})`);
+    parts.push(`. ${hint}`);
+    return new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7(parts.join(''), {
+        operation,
+        status,
+        serviceMessage,
+        requestId,
+        hint,
+        authFailure: !rateLimited && (status === 401 || status === 403)
+    });
+}
+function hintFor(req, status, rateLimited) {
+    const where = `${req.owner}/${req.repo}#${req.issueNumber}`;
+    if (rateLimited) {
+        return (`GitHub's rate limit still applied after ${RATE_LIMIT_RETRIES} ` +
+            'retries; re-run the job later');
+    }
+    switch (status) {
+        case undefined:
+            return (`GitHub at ${req.apiUrl} did not answer; check the network and any ` +
+                'proxy settings (HTTPS_PROXY, NO_PROXY)');
+        case 401:
+            return ('GitHub rejected the token: it may be mistyped, revoked or expired ' +
+                '(a GITHUB_TOKEN expires when its job ends)');
+        case 403:
+            return PERMISSION_HINT;
+        case 404:
+            return (`GitHub answers 404 when ${where} does not exist or the token ` +
+                `cannot see it. ${PERMISSION_HINT}`);
+        case 422:
+            return ('GitHub refused the comment; a comment body is limited to 65,536 ' +
+                'characters');
+    }
+    if (status >= 500) {
+        return (`GitHub still failed after ${SERVER_ERROR_RETRIES} retries; see ` +
+            'https://www.githubstatus.com and re-run the job');
+    }
+    return 'GitHub refused the request';
+}
+function firstLine(text) {
+    const end = text.indexOf('\n');
+    const line = end === -1 ? text : text.slice(0, end);
+    return line.endsWith('\r') ? line.slice(0, -1) : line;
+}
+// GitHub stores a body edited in its web editor with CRLF line ends.
+function normalise(text) {
+    return text.replace(/\r\n/g, '\n');
+}
+function percentEncode(char) {
+    return Array.from(new TextEncoder().encode(char), (byte) => `%${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+}
+
+
+/***/ })
+
+};

@@ -1,0 +1,406 @@
+import axios, {
+  AxiosError,
+  type AxiosInstance,
+  type AxiosResponse
+} from 'axios'
+
+import { sleep } from '../concurrency.js'
+import { ServiceError } from '../errors.js'
+import { encodePath, signRequest, buildQueryString } from './signer.js'
+
+export type Auth =
+  | {
+      kind: 'aksk'
+      accessKey: string
+      secretKey: string
+      /** Present with temporary credentials; sent and signed. */
+      securityToken?: string
+    }
+  | { kind: 'token'; token: string }
+
+export interface Logger {
+  debug(message: string): void
+  info(message: string): void
+  warning(message: string): void
+}
+
+export interface ClientOptions {
+  auth: Auth
+  requestTimeoutMs: number
+  maxRetries: number
+  log: Logger
+  /** Aborted when the step's overall timeout runs out; its reason says so. */
+  signal?: AbortSignal
+  userAgent?: string
+  /** Injected for tests of the backoff; defaults to the real clock. */
+  now?: () => Date
+  random?: () => number
+}
+
+export interface ApiRequest {
+  /** What is being done, for messages: "reading file statistics of image 111". */
+  operation: string
+  /** 'HSS' or 'IAM', for messages. */
+  service: string
+  baseUrl: string
+  /** Raw path segments after the base URL; the client encodes them. */
+  segments: readonly string[]
+  query?: Record<string, string>
+  /** Extra headers, all signed (region, X-Project-Id). */
+  headers?: Record<string, string>
+}
+
+export interface ApiResponse {
+  status: number
+  body: unknown
+  requestId: string
+}
+
+/**
+ * Bodies we accept are a few hundred bytes; a larger one is refused while it
+ * streams in, so a broken proxy cannot make the step buffer megabytes.
+ */
+export const MAX_BODY_BYTES = 1024 * 1024
+
+const RETRYABLE_CODES = new Set([
+  'ECONNRESET',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'ERR_CANCELED',
+  'ERR_SOCKET_CONNECTION_TIMEOUT'
+])
+
+/** One signed HTTP client for HSS and IAM: signing, timeouts, retries, errors. */
+export class HuaweiClient {
+  private readonly http: AxiosInstance
+  private readonly now: () => Date
+  private readonly random: () => number
+
+  constructor(private readonly options: ClientOptions) {
+    this.now = options.now ?? (() => new Date())
+    this.random = options.random ?? Math.random
+    this.http = axios.create({
+      // Redirects are never followed: a signed request or a token must not
+      // reach a host the user did not name.
+      maxRedirects: 0,
+      maxContentLength: MAX_BODY_BYTES,
+      responseType: 'text',
+      transformResponse: [(data: unknown) => data],
+      validateStatus: () => true,
+      timeout: options.requestTimeoutMs,
+      headers: {
+        'User-Agent': options.userAgent ?? 'hss-image-size-gate',
+        Accept: 'application/json'
+      }
+    })
+  }
+
+  async get(request: ApiRequest): Promise<ApiResponse> {
+    const { maxRetries } = this.options
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.attempt(request, attempt)
+      if (outcome.kind === 'ok') return outcome.response
+      if (!outcome.retryable || attempt >= maxRetries) {
+        throw outcome.error
+      }
+      const delay = this.backoff(
+        attempt,
+        outcome.retryAfterMs,
+        outcome.throttled
+      )
+      this.options.log.debug(
+        `${request.service}: retry ${attempt + 1} of ${maxRetries} in ${delay} ms after: ${outcome.error.message}`
+      )
+      await this.sleep(delay, request)
+    }
+  }
+
+  private async attempt(
+    request: ApiRequest,
+    attempt: number
+  ): Promise<
+    | { kind: 'ok'; response: ApiResponse }
+    | {
+        kind: 'failed'
+        error: ServiceError
+        retryable: boolean
+        throttled: boolean
+        retryAfterMs?: number
+      }
+  > {
+    this.throwIfAborted(request)
+    const { auth, requestTimeoutMs, log } = this.options
+    const rawPath = request.segments.map((s) => `/${s}`).join('')
+    const path = encodePath(rawPath)
+    const query = request.query ?? {}
+    const queryString = buildQueryString(query)
+    const url = `${request.baseUrl}${path}${queryString ? `?${queryString}` : ''}`
+    const headers: Record<string, string> = { ...request.headers }
+    let signedNames = 'none (X-Auth-Token)'
+    if (auth.kind === 'token') {
+      headers['X-Auth-Token'] = auth.token
+    } else {
+      if (auth.securityToken) headers['X-Security-Token'] = auth.securityToken
+      // Signed afresh on every attempt: X-Sdk-Date must be current.
+      const signed = signRequest(
+        {
+          method: 'GET',
+          url: `${request.baseUrl}${rawPath}`,
+          query,
+          headers
+        },
+        auth,
+        this.now()
+      )
+      headers['X-Sdk-Date'] = signed['X-Sdk-Date']
+      headers.Authorization = signed.Authorization
+      signedNames = signed.signedHeaders
+    }
+
+    const perRequest = AbortSignal.timeout(requestTimeoutMs)
+    const signal = this.options.signal
+      ? AbortSignal.any([this.options.signal, perRequest])
+      : perRequest
+    const started = Date.now()
+    let response: AxiosResponse<string>
+    try {
+      response = await this.http.get<string>(url, { headers, signal })
+    } catch (error) {
+      this.throwIfAborted(request)
+      const code = error instanceof AxiosError ? (error.code ?? '') : ''
+      const timedOut =
+        perRequest.aborted || code === 'ECONNABORTED' || code === 'ETIMEDOUT'
+      const tooLarge = /maxContentLength/i.test(String(error))
+      log.debug(
+        `${request.service} GET ${url} attempt ${attempt + 1}: ${timedOut ? 'timed out' : code || String(error)} after ${Date.now() - started} ms`
+      )
+      if (tooLarge) {
+        return {
+          kind: 'failed',
+          retryable: false,
+          throttled: false,
+          error: new ServiceError(
+            `${request.service} sent a response larger than ${MAX_BODY_BYTES} bytes while ${request.operation}; it was refused unread. Hint: check that endpoint points at the ${request.service} API and not at a proxy or web page.`,
+            { operation: request.operation }
+          )
+        }
+      }
+      const message = timedOut
+        ? `${request.service} did not answer within request-timeout (${requestTimeoutMs} ms) while ${request.operation}.`
+        : `${request.service} request failed while ${request.operation}: ${describeNetworkError(error)}.`
+      return {
+        kind: 'failed',
+        retryable: timedOut || RETRYABLE_CODES.has(code),
+        throttled: false,
+        error: new ServiceError(
+          `${message} Hint: check the endpoint (${request.baseUrl}), the network and any HTTPS_PROXY setting.`,
+          { operation: request.operation }
+        )
+      }
+    }
+
+    const requestId = headerValue(response.headers, 'x-request-id')
+    log.debug(
+      `${request.service} GET ${url} signed=[${signedNames}] -> ${response.status} request-id=${requestId || '-'} in ${Date.now() - started} ms`
+    )
+    if (response.status >= 200 && response.status < 300) {
+      let body: unknown
+      try {
+        body = JSON.parse(response.data)
+      } catch {
+        return {
+          kind: 'failed',
+          retryable: false,
+          throttled: false,
+          error: new ServiceError(
+            `${request.service} answered ${response.status} with a body that is not JSON while ${request.operation} (request id ${requestId || 'none'}): ${shorten(response.data)}`,
+            { operation: request.operation, status: response.status, requestId }
+          )
+        }
+      }
+      return {
+        kind: 'ok',
+        response: { status: response.status, body, requestId }
+      }
+    }
+
+    const error = serviceErrorFrom(request, response, requestId)
+    const status = response.status
+    return {
+      kind: 'failed',
+      error,
+      retryable: status === 429 || status >= 500,
+      throttled: status === 429,
+      retryAfterMs: parseRetryAfter(
+        headerValue(response.headers, 'retry-after'),
+        this.now()
+      )
+    }
+  }
+
+  /**
+   * Exponential backoff with jitter. HSS advises 2 to 5 seconds after a 429
+   * and sends no Retry-After, so throttling starts at 2 s; other failures at
+   * 0.5 s. A Retry-After from the server wins, capped at a minute.
+   */
+  private backoff(
+    attempt: number,
+    retryAfterMs: number | undefined,
+    throttled: boolean
+  ): number {
+    if (retryAfterMs !== undefined) return Math.min(retryAfterMs, 60_000)
+    const base = throttled ? 2000 : 500
+    const exp = Math.min(base * 2 ** attempt, 20_000)
+    return Math.round(exp * (1 + this.random() * 0.5))
+  }
+
+  private async sleep(ms: number, request: ApiRequest): Promise<void> {
+    try {
+      await sleep(ms, this.options.signal)
+    } catch {
+      throw this.abortedError(request)
+    }
+  }
+
+  private throwIfAborted(request: ApiRequest): void {
+    if (this.options.signal?.aborted) throw this.abortedError(request)
+  }
+
+  private abortedError(request: ApiRequest): ServiceError {
+    const reason: unknown = this.options.signal?.reason
+    const why =
+      reason instanceof Error ? reason.message : 'the step was stopped'
+    return new ServiceError(`Stopped while ${request.operation}: ${why}`, {
+      operation: request.operation
+    })
+  }
+}
+
+function headerValue(headers: AxiosResponse['headers'], name: string): string {
+  const value: unknown = headers[name]
+  return typeof value === 'string' ? value : ''
+}
+
+/** Retry-After is either seconds or an HTTP date. */
+export function parseRetryAfter(value: string, now: Date): number | undefined {
+  if (value === '') return undefined
+  if (/^\d+$/.test(value)) return Number(value) * 1000
+  const date = Date.parse(value)
+  if (Number.isNaN(date)) return undefined
+  return Math.max(0, date - now.getTime())
+}
+
+function describeNetworkError(error: unknown): string {
+  if (error instanceof AxiosError) {
+    return [error.code, error.message].filter(Boolean).join(' ')
+  }
+  return String(error)
+}
+
+/** Error bodies: APIGW/HSS use error_code/error_msg, IAM nests them in `error`. */
+export function parseErrorBody(text: string): {
+  code?: string
+  message?: string
+  requestId?: string
+} {
+  try {
+    const body: unknown = JSON.parse(text)
+    if (typeof body !== 'object' || body === null) return {}
+    const b = body as Record<string, unknown>
+    if (typeof b.error_code === 'string' || typeof b.error_msg === 'string') {
+      return {
+        code: asString(b.error_code),
+        message: asString(b.error_msg),
+        requestId: asString(b.request_id)
+      }
+    }
+    if (typeof b.error === 'object' && b.error !== null) {
+      const e = b.error as Record<string, unknown>
+      return {
+        code: asString(e.code) ?? asString(e.title),
+        message: asString(e.message)
+      }
+    }
+  } catch {
+    // Not JSON: the caller quotes the raw body instead.
+  }
+  return {}
+}
+
+function asString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value
+  if (typeof value === 'number') return String(value)
+  return undefined
+}
+
+/** Bodies are quoted on one line and cut, so an HTML page cannot flood the log. */
+export function shorten(text: string, max = 200): string {
+  const oneLine = text.replace(/\s+/g, ' ').trim()
+  if (oneLine === '') return '(empty body)'
+  return JSON.stringify(
+    oneLine.length > max ? `${oneLine.slice(0, max)}…` : oneLine
+  )
+}
+
+function serviceErrorFrom(
+  request: ApiRequest,
+  response: AxiosResponse<string>,
+  headerRequestId: string
+): ServiceError {
+  const status = response.status
+  const parsed = parseErrorBody(response.data ?? '')
+  const requestId = headerRequestId || parsed.requestId || ''
+  const hint = hintFor(status, parsed.code, parsed.message, request)
+  const what =
+    parsed.code || parsed.message
+      ? `${parsed.code ?? ''}${parsed.code && parsed.message ? ': ' : ''}${parsed.message ?? ''}`
+      : shorten(response.data ?? '')
+  const location =
+    status >= 300 && status < 400
+      ? ` redirecting to ${JSON.stringify(headerValue(response.headers, 'location'))} (not followed)`
+      : ''
+  return new ServiceError(
+    `${request.service} answered ${status}${location} while ${request.operation}: ${what} (request id ${requestId || 'none'}). Hint: ${hint}`,
+    {
+      operation: request.operation,
+      status,
+      code: parsed.code,
+      serviceMessage: parsed.message,
+      requestId,
+      hint,
+      authFailure: status === 401 || status === 403
+    }
+  )
+}
+
+function hintFor(
+  status: number,
+  code: string | undefined,
+  message: string | undefined,
+  request: ApiRequest
+): string {
+  if (status === 401) {
+    const clock = /expired/i.test(message ?? '')
+      ? ` The runner's clock reads ${new Date().toISOString()}; the gateway refuses signatures more than 15 minutes off its own.`
+      : ''
+    return `check access-key and secret-key (or auth-token, or the security-token of temporary credentials) and the runner's clock.${clock} Not retried: HSS locks a key after 5 failed attempts in a row.`
+  }
+  if (status === 403) {
+    return 'the credentials are valid but lack permission: grant the IAM user HSS read access (e.g. the HSS ReadOnlyAccess policy) in this region, and check enterprise-project-id. Not retried.'
+  }
+  if (status === 429) {
+    return 'HSS throttled the requests; raise max-retries, lower concurrency, or run the step later.'
+  }
+  if (status >= 500) {
+    return `${request.service} had an internal error; it was retried up to max-retries times. Try again later.`
+  }
+  if (status >= 300 && status < 400) {
+    return `the endpoint (${request.baseUrl}) redirects; set endpoint to the ${request.service} API's own address.`
+  }
+  if (code === 'APIGW.0101') {
+    return `no such API at ${request.baseUrl}: check region and endpoint.`
+  }
+  return 'check image-id, image-type (and namespace, image-name, tag-name for non-cicd images), region and project-id: the image must exist in that project and region.'
+}

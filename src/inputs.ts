@@ -1,0 +1,522 @@
+import * as core from '@actions/core'
+
+import { InputError } from './errors.js'
+import type { Limits } from './gate.js'
+import {
+  hssEndpoint,
+  iamEndpoint,
+  regionEndpointOverride
+} from './huawei/endpoints.js'
+import type { Auth } from './huawei/client.js'
+import {
+  parseCount,
+  parseDuration,
+  parseIncrease,
+  parseSize,
+  UnitError
+} from './units.js'
+
+export const IMAGE_TYPES = [
+  'cicd',
+  'private_image',
+  'shared_image',
+  'local_image',
+  'instance_image',
+  'registry',
+  'local'
+] as const
+export type ImageType = (typeof IMAGE_TYPES)[number]
+
+export type CommentMode = 'auto' | 'always' | 'never'
+export type CommentWhen = 'always' | 'warn' | 'fail'
+
+export interface CommentSettings {
+  mode: CommentMode
+  when: CommentWhen
+  /** Empty: derived from the workflow, job and images by the caller. */
+  key: string
+  prNumber?: number
+  token: string
+}
+
+export interface Settings {
+  imageIds: string[]
+  /** Paired with imageIds in order; empty when no baseline is given. */
+  baselineIds: string[]
+  imageType: ImageType
+  /** Only for non-cicd types; applies to every image id. */
+  namespace: string
+  imageName: string
+  tagName: string
+  enterpriseProjectId: string
+  region: string
+  projectId: string
+  auth: Auth
+  endpoint: string
+  iamEndpoint: string
+  requestTimeoutMs: number
+  maxRetries: number
+  timeoutMs: number
+  waitForScanMs: number
+  concurrency: number
+  summary: boolean
+  limits: Limits
+  failOnThreshold: boolean
+  comment: CommentSettings
+}
+
+type Env = Record<string, string | undefined>
+
+/** An input, or the first non-empty environment variable named after it. */
+function inputOrEnv(name: string, env: Env, ...vars: string[]): string {
+  const value = core.getInput(name)
+  if (value !== '') return value
+  for (const v of vars) {
+    const fromEnv = env[v]?.trim()
+    if (fromEnv) return fromEnv
+  }
+  return ''
+}
+
+/**
+ * Masks every credential the step can see, from inputs and from the
+ * environment fallbacks alike, before anything else runs or logs. Encoded
+ * forms are masked too, since a URL or an Authorization header could carry
+ * them.
+ */
+export function maskCredentials(env: Env = process.env): void {
+  const secrets = [
+    core.getInput('access-key'),
+    core.getInput('secret-key'),
+    core.getInput('security-token'),
+    core.getInput('auth-token'),
+    core.getInput('github-token'),
+    env.HUAWEI_CLOUD_ACCESS_KEY_ID,
+    env.HUAWEI_CLOUD_SECRET_ACCESS_KEY,
+    env.HUAWEICLOUD_SDK_AK,
+    env.HUAWEICLOUD_SDK_SK,
+    env.HUAWEICLOUD_SDK_SECURITY_TOKEN,
+    env.CLOUD_SDK_AK,
+    env.CLOUD_SDK_SK
+  ]
+  for (const secret of secrets) {
+    const value = secret?.trim()
+    if (!value) continue
+    for (const form of new Set([
+      value,
+      encodeURIComponent(value),
+      Buffer.from(value).toString('base64'),
+      Buffer.from(value).toString('base64url')
+    ])) {
+      core.setSecret(form)
+    }
+  }
+}
+
+/** Splits a list input: one per line or comma separated; blanks and repeats dropped. */
+export function parseList(text: string): string[] {
+  const items = text
+    .split(/[\n,]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  return [...new Set(items)]
+}
+
+function parseWith<T>(name: string, parse: (text: string) => T): T | undefined {
+  const text = core.getInput(name)
+  if (text === '') return undefined
+  try {
+    return parse(text)
+  } catch (error) {
+    if (error instanceof UnitError) {
+      throw new InputError(name, text, error.message)
+    }
+    throw error
+  }
+}
+
+function oneOf<T extends string>(name: string, allowed: readonly T[]): T {
+  const text = core.getInput(name)
+  const found = allowed.find((a) => a === text.toLowerCase())
+  if (found === undefined) {
+    throw new InputError(name, text, `expected one of ${allowed.join(', ')}.`)
+  }
+  return found
+}
+
+function boolean(name: string): boolean {
+  const text = core.getInput(name)
+  if (/^(true|yes|on|1)$/i.test(text)) return true
+  if (/^(false|no|off|0)$/i.test(text)) return false
+  throw new InputError(name, text, 'expected true or false.')
+}
+
+function wholeNumber(name: string, min: number, max: number): number {
+  const text = core.getInput(name)
+  if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
+    throw new InputError(
+      name,
+      text,
+      `expected a whole number from ${min} to ${max}.`
+    )
+  }
+  return Number(text)
+}
+
+/**
+ * Plain http is allowed only to loopback, where the bundled emulator runs:
+ * anywhere else it would send signed requests and tokens in clear text.
+ */
+export function parseEndpoint(name: string, text: string): string {
+  const accepted =
+    'expected an https:// URL (http:// only for 127.0.0.0/8, ::1 or localhost) with no user name, password, query or fragment.'
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    throw new InputError(name, text, accepted)
+  }
+  const loopback =
+    url.hostname === 'localhost' ||
+    url.hostname === '[::1]' ||
+    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(url.hostname)
+  const schemeOk =
+    url.protocol === 'https:' || (url.protocol === 'http:' && loopback)
+  if (
+    !schemeOk ||
+    url.username !== '' ||
+    url.password !== '' ||
+    url.search !== '' ||
+    url.hash !== ''
+  ) {
+    throw new InputError(name, text, accepted)
+  }
+  return url.origin + url.pathname.replace(/\/+$/, '')
+}
+
+function readAuth(env: Env): Auth {
+  const accessKey = inputOrEnv(
+    'access-key',
+    env,
+    'HUAWEI_CLOUD_ACCESS_KEY_ID',
+    'HUAWEICLOUD_SDK_AK',
+    'CLOUD_SDK_AK'
+  )
+  const secretKey = inputOrEnv(
+    'secret-key',
+    env,
+    'HUAWEI_CLOUD_SECRET_ACCESS_KEY',
+    'HUAWEICLOUD_SDK_SK',
+    'CLOUD_SDK_SK'
+  )
+  const securityToken = inputOrEnv(
+    'security-token',
+    env,
+    'HUAWEICLOUD_SDK_SECURITY_TOKEN'
+  )
+  const authToken = core.getInput('auth-token')
+
+  // Credentials are never quoted back: the error names the inputs only.
+  if (authToken !== '') {
+    if (
+      core.getInput('access-key') !== '' ||
+      core.getInput('secret-key') !== ''
+    ) {
+      throw new InputError(
+        'auth-token',
+        '***',
+        'give either auth-token or access-key and secret-key, not both.'
+      )
+    }
+    return { kind: 'token', token: authToken }
+  }
+  if (accessKey === '' && secretKey === '') {
+    throw new InputError(
+      'access-key',
+      '',
+      'no credentials: set access-key and secret-key (or HUAWEI_CLOUD_ACCESS_KEY_ID and HUAWEI_CLOUD_SECRET_ACCESS_KEY), or auth-token.'
+    )
+  }
+  if (accessKey === '' || secretKey === '') {
+    const missing = accessKey === '' ? 'access-key' : 'secret-key'
+    throw new InputError(
+      missing,
+      '',
+      'access-key and secret-key must both be set (from inputs or the environment).'
+    )
+  }
+  return securityToken === ''
+    ? { kind: 'aksk', accessKey, secretKey }
+    : { kind: 'aksk', accessKey, secretKey, securityToken }
+}
+
+function limit(name: string, parse: (text: string) => number) {
+  const value = parseWith(name, parse)
+  return value === undefined ? undefined : { text: core.getInput(name), value }
+}
+
+function increaseLimit(name: string, parse: (text: string) => number) {
+  const increase = parseWith(name, (t) => parseIncrease(t, parse))
+  return increase === undefined
+    ? undefined
+    : { text: core.getInput(name), increase }
+}
+
+function readLimits(): Limits {
+  const limits: Limits = {
+    maxSize: limit('max-size', parseSize),
+    warnSize: limit('warn-size', parseSize),
+    maxFiles: limit('max-files', parseCount),
+    warnFiles: limit('warn-files', parseCount),
+    maxSizeIncrease: increaseLimit('max-size-increase', parseSize),
+    warnSizeIncrease: increaseLimit('warn-size-increase', parseSize),
+    maxFilesIncrease: increaseLimit('max-files-increase', parseCount),
+    warnFilesIncrease: increaseLimit('warn-files-increase', parseCount)
+  }
+
+  // A warning tier above the failing one could never be seen: refuse it.
+  const tiers = [
+    ['warn-size', 'max-size', limits.warnSize, limits.maxSize],
+    ['warn-files', 'max-files', limits.warnFiles, limits.maxFiles]
+  ] as const
+  for (const [warnName, maxName, warn, max] of tiers) {
+    if (warn && max && warn.value > max.value) {
+      throw tierError(warnName, maxName)
+    }
+  }
+  const increaseTiers = [
+    [
+      'warn-size-increase',
+      'max-size-increase',
+      limits.warnSizeIncrease?.increase,
+      limits.maxSizeIncrease?.increase
+    ],
+    [
+      'warn-files-increase',
+      'max-files-increase',
+      limits.warnFilesIncrease?.increase,
+      limits.maxFilesIncrease?.increase
+    ]
+  ] as const
+  for (const [warnName, maxName, warn, max] of increaseTiers) {
+    // A size against a percentage depends on the baseline: judged as given.
+    if (!warn || !max) continue
+    const above =
+      warn.kind === 'absolute' && max.kind === 'absolute'
+        ? warn.value > max.value
+        : warn.kind === 'percent' &&
+          max.kind === 'percent' &&
+          warn.numerator * max.denominator > max.numerator * warn.denominator
+    if (above) throw tierError(warnName, maxName)
+  }
+  return limits
+}
+
+function tierError(warnName: string, maxName: string): InputError {
+  return new InputError(
+    warnName,
+    core.getInput(warnName),
+    `the warning limit must not be above ${maxName} (${core.getInput(maxName)}).`
+  )
+}
+
+function readComment(): CommentSettings {
+  const mode = oneOf('comment', ['auto', 'always', 'never'] as const)
+  const when = oneOf('comment-when', ['always', 'warn', 'fail'] as const)
+  const prText = core.getInput('pr-number')
+  let prNumber: number | undefined
+  if (prText !== '') {
+    if (!/^[1-9]\d{0,9}$/.test(prText)) {
+      throw new InputError(
+        'pr-number',
+        prText,
+        'expected a pull request number such as 42.'
+      )
+    }
+    prNumber = Number(prText)
+  }
+  return {
+    mode,
+    when,
+    key: core.getInput('comment-key'),
+    prNumber,
+    token: core.getInput('github-token')
+  }
+}
+
+/**
+ * Reads and validates every input, in one place, before any request is made.
+ * Throws InputError naming the first input that cannot be used.
+ */
+export function readSettings(env: Env = process.env): Settings {
+  const imageIds = parseList(core.getInput('image-id'))
+  if (imageIds.length === 0) {
+    throw new InputError(
+      'image-id',
+      core.getInput('image-id'),
+      'expected at least one HSS image id (one per line or separated by commas).'
+    )
+  }
+  for (const id of imageIds) checkImageId('image-id', id)
+
+  const baselineIds = parseList(core.getInput('baseline-image-id'))
+  for (const id of baselineIds) checkImageId('baseline-image-id', id)
+  if (baselineIds.length > 0 && baselineIds.length !== imageIds.length) {
+    throw new InputError(
+      'baseline-image-id',
+      core.getInput('baseline-image-id'),
+      `expected one baseline per image-id, paired in order (${imageIds.length} image(s), ${baselineIds.length} baseline(s)).`
+    )
+  }
+
+  const imageType = oneOf('image-type', IMAGE_TYPES)
+  const namespace = core.getInput('namespace')
+  const imageName = core.getInput('image-name')
+  const tagName = core.getInput('tag-name')
+  if (imageType !== 'cicd') {
+    for (const [name, value] of [
+      ['namespace', namespace],
+      ['image-name', imageName],
+      ['tag-name', tagName]
+    ] as const) {
+      if (value === '') {
+        throw new InputError(
+          name,
+          value,
+          `required when image-type is ${imageType} (only cicd images are found by id alone).`
+        )
+      }
+    }
+  }
+
+  const region = inputOrEnv(
+    'region',
+    env,
+    'HUAWEI_CLOUD_REGION',
+    'HUAWEICLOUD_SDK_REGION'
+  )
+  if (region === '') {
+    throw new InputError(
+      'region',
+      '',
+      'required: set region (e.g. cn-north-4) or the environment variable HUAWEI_CLOUD_REGION.'
+    )
+  }
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(region)) {
+    throw new InputError(
+      'region',
+      region,
+      'expected a region id such as cn-north-4 (lower-case letters, digits and dashes).'
+    )
+  }
+
+  const projectId = inputOrEnv(
+    'project-id',
+    env,
+    'HUAWEI_CLOUD_PROJECT_ID',
+    'HUAWEICLOUD_SDK_PROJECT_ID'
+  )
+  if (projectId !== '' && !/^[A-Za-z0-9_-]{1,64}$/.test(projectId)) {
+    throw new InputError(
+      'project-id',
+      projectId,
+      'expected a project id of letters, digits, - and _ (32 hexadecimal characters on Huawei Cloud).'
+    )
+  }
+
+  const auth = readAuth(env)
+
+  const endpointInput = core.getInput('endpoint')
+  const endpoint =
+    endpointInput !== ''
+      ? parseEndpoint('endpoint', endpointInput)
+      : parseEndpoint(
+          'endpoint',
+          regionEndpointOverride(region, env) ?? hssEndpoint(region)
+        )
+  const iamInput = core.getInput('iam-endpoint')
+  // An IAM endpoint is only needed when the project id must be looked up, so
+  // a region this version does not know is fine when the project id is given.
+  const iam =
+    iamInput !== ''
+      ? parseEndpoint('iam-endpoint', iamInput)
+      : projectId === ''
+        ? iamEndpoint(region)
+        : ''
+
+  const requestTimeoutMs = parseWith('request-timeout', parseDuration) ?? 0
+  if (requestTimeoutMs <= 0) {
+    throw new InputError(
+      'request-timeout',
+      core.getInput('request-timeout'),
+      'expected a duration above zero, such as 500ms, 30s or 2m.'
+    )
+  }
+  const timeoutMs = parseWith('timeout', parseDuration) ?? 0
+  if (timeoutMs <= 0) {
+    throw new InputError(
+      'timeout',
+      core.getInput('timeout'),
+      'expected a duration above zero, such as 90s, 5m or 1h.'
+    )
+  }
+  const waitForScanMs = parseWith('wait-for-scan', parseDuration) ?? 0
+  if (waitForScanMs > 0 && imageType !== 'cicd') {
+    throw new InputError(
+      'wait-for-scan',
+      core.getInput('wait-for-scan'),
+      'waiting for the scan is only possible for cicd images; set it to 0.'
+    )
+  }
+
+  return {
+    imageIds,
+    baselineIds,
+    imageType,
+    namespace,
+    imageName,
+    tagName,
+    enterpriseProjectId: checkEnterpriseProject(
+      core.getInput('enterprise-project-id')
+    ),
+    region,
+    projectId,
+    auth,
+    endpoint,
+    iamEndpoint: iam,
+    requestTimeoutMs,
+    maxRetries: wholeNumber('max-retries', 0, 10),
+    timeoutMs,
+    waitForScanMs,
+    concurrency: wholeNumber('concurrency', 1, 64),
+    summary: boolean('summary'),
+    limits: readLimits(),
+    failOnThreshold: boolean('fail-on-threshold'),
+    comment: readComment()
+  }
+}
+
+/**
+ * Ids travel in the URL path: the signer encodes them, but a '/' would
+ * change which API is called and control characters have no place in an id.
+ */
+function checkImageId(name: string, id: string): void {
+  if (id.length > 256 || /[/\\\p{Cc}]/u.test(id)) {
+    throw new InputError(
+      name,
+      id,
+      'expected an HSS image id (at most 256 characters, no slashes or control characters).'
+    )
+  }
+}
+
+function checkEnterpriseProject(text: string): string {
+  if (text !== '' && !/^[A-Za-z0-9_-]{1,64}$/.test(text)) {
+    throw new InputError(
+      'enterprise-project-id',
+      text,
+      "expected an enterprise project id, '0' for the default one, or 'all_granted_eps'."
+    )
+  }
+  return text
+}

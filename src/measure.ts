@@ -1,0 +1,103 @@
+/**
+ * One image's figures: wait for its CI/CD scan when asked to, then read its
+ * file statistics. Knows HSS, not GitHub or the runner.
+ */
+import { sleep } from './concurrency.js'
+import { ServiceError } from './errors.js'
+import type { HuaweiClient, Logger } from './huawei/client.js'
+import {
+  getCicdScanState,
+  getFileStatistics,
+  SCAN_DONE,
+  SCAN_FAILED,
+  type HssTarget,
+  type ImageQuery
+} from './huawei/hss.js'
+import type { Measurement } from './report/model.js'
+import { formatDuration } from './units.js'
+
+export interface MeasureOptions {
+  client: HuaweiClient
+  target: HssTarget
+  /** Everything of the query but the id. */
+  query: Omit<ImageQuery, 'imageId'>
+  waitForScanMs: number
+  log: Logger
+  signal?: AbortSignal
+}
+
+/**
+ * Poll intervals start at 2 s and grow by half each time, up to 10 s: a scan
+ * that finishes is noticed within 10 s, and HSS never sees more than one
+ * poll a second from a step.
+ */
+export const POLL_FIRST_MS = 2000
+export const POLL_MAX_MS = 10_000
+
+export async function measureImage(
+  options: MeasureOptions,
+  imageId: string
+): Promise<Measurement> {
+  if (options.waitForScanMs > 0) await waitForScan(options, imageId)
+  const stats = await getFileStatistics(options.client, options.target, {
+    ...options.query,
+    imageId
+  })
+  return {
+    files: stats.totalFilesNum,
+    size: stats.totalFilesSize,
+    requestId: stats.requestId
+  }
+}
+
+async function waitForScan(
+  options: MeasureOptions,
+  imageId: string
+): Promise<void> {
+  const { client, target, log, signal } = options
+  const deadline = Date.now() + options.waitForScanMs
+  let interval = POLL_FIRST_MS
+  let polls = 0
+  for (;;) {
+    const state = await getCicdScanState(
+      client,
+      target,
+      imageId,
+      options.query.enterpriseProjectId
+    )
+    polls++
+    if (state.status === SCAN_DONE) {
+      log.info(`Image ${imageId}: scan finished (after ${polls} poll(s)).`)
+      return
+    }
+    if (SCAN_FAILED.includes(state.status)) {
+      throw new ServiceError(
+        `The HSS scan of image ${imageId} ended with status ${state.status}${state.failedCode ? ` (scan_failed_code ${state.failedCode})` : ''}, so it has no file statistics (request id ${state.requestId || 'none'}). Hint: re-run the scan in the pipeline; image_oversized means the image is above HSS's scan size limit.`,
+        {
+          operation: `waiting for the scan of image ${imageId}`,
+          requestId: state.requestId
+        }
+      )
+    }
+    const left = deadline - Date.now()
+    if (left <= 0) {
+      throw new ServiceError(
+        `The HSS scan of image ${imageId} did not finish within wait-for-scan (${formatDuration(options.waitForScanMs)}): the last status seen was ${state.status} after ${polls} poll(s). Hint: raise wait-for-scan, or check that the pipeline's scan is running.`,
+        { operation: `waiting for the scan of image ${imageId}` }
+      )
+    }
+    log.debug(
+      `Image ${imageId}: scan status ${state.status}; next poll in ${Math.min(interval, left)} ms`
+    )
+    try {
+      await sleep(Math.min(interval, left), signal)
+    } catch (reason) {
+      const why = reason instanceof Error ? reason.message : 'stopped'
+      throw new ServiceError(
+        `Stopped while waiting for the scan of image ${imageId} (last status ${state.status}): ${why}`,
+        { operation: `waiting for the scan of image ${imageId}` }
+      )
+    }
+    interval = Math.min(Math.round(interval * 1.5), POLL_MAX_MS)
+  }
+}

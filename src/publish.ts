@@ -1,0 +1,220 @@
+/**
+ * The reporting step: outputs, job summary, annotations, exit status and the
+ * pull request comment. Writing the summary or the comment can fail without
+ * changing the verdict, which comes from the figures alone.
+ */
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+
+import * as core from '@actions/core'
+
+import { ServiceError } from './errors.js'
+import { atLeast, type Status } from './gate.js'
+import type { Settings } from './inputs.js'
+import { breachSentence, errorSentence } from './report/messages.js'
+import { deltas, toJson, type RunReport } from './report/model.js'
+import {
+  previousStatus,
+  renderComment,
+  renderSummary,
+  type RenderContext
+} from './report/summary.js'
+import { formatSize } from './units.js'
+
+export function writeOutputs(report: RunReport): void {
+  core.setOutput('status', report.status)
+  const totals = report.totals
+  core.setOutput('total-files-num', totals ? String(totals.files) : '')
+  core.setOutput('total-files-size', totals ? String(totals.size) : '')
+  core.setOutput(
+    'total-files-size-human',
+    totals ? formatSize(totals.size) : ''
+  )
+  const single = report.images.length === 1 ? report.images[0] : undefined
+  const d = single ? deltas(single) : undefined
+  core.setOutput('size-delta', d ? String(d.size) : '')
+  core.setOutput('files-delta', d ? String(d.files) : '')
+  core.setOutput('size-delta-percent', d?.sizePercent ?? '')
+  core.setOutput('report', JSON.stringify(toJson(report)))
+}
+
+export async function writeSummary(report: RunReport): Promise<void> {
+  try {
+    await core.summary.addRaw(renderSummary(report, runContext())).write()
+  } catch (error) {
+    core.warning(
+      `The job summary could not be written: ${error instanceof Error ? error.message : String(error)}`,
+      { title: 'Job summary not written' }
+    )
+  }
+}
+
+/**
+ * Warnings for warn verdicts and for fails that are not enforced; errors and
+ * setFailed for enforced fails and for images that could not be measured
+ * (a gate without figures must not pass, whatever fail-on-threshold says).
+ */
+export function annotate(report: RunReport): void {
+  const failures: string[] = []
+  for (const image of report.images) {
+    if (image.status === 'error') {
+      const sentence = errorSentence(image)
+      core.error(sentence, { title: 'Image not measured' })
+      failures.push(sentence)
+      continue
+    }
+    for (const check of image.judgement?.checks ?? []) {
+      if (!check.breached) continue
+      const sentence = breachSentence(image, check)
+      if (check.level === 'fail' && report.enforced) {
+        core.error(sentence, { title: 'Image size limit exceeded' })
+        failures.push(sentence)
+      } else {
+        core.warning(sentence, {
+          title:
+            check.level === 'fail'
+              ? 'Image size limit exceeded (not enforced)'
+              : 'Image size warning'
+        })
+      }
+    }
+  }
+  if (failures.length > 0) {
+    const more =
+      failures.length > 1
+        ? ` (and ${failures.length - 1} more; see the job summary)`
+        : ''
+    core.setFailed(`${failures[0]}${more}`)
+  }
+}
+
+interface PullRequestEvent {
+  number?: number
+  pull_request?: { number?: number; head?: { sha?: string } }
+}
+
+function readEvent(): PullRequestEvent {
+  const path = process.env.GITHUB_EVENT_PATH
+  if (!path) return {}
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as PullRequestEvent
+  } catch {
+    return {}
+  }
+}
+
+function runContext(event: PullRequestEvent = readEvent()): RenderContext {
+  const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID, GITHUB_SHA } =
+    process.env
+  return {
+    runUrl:
+      GITHUB_REPOSITORY && GITHUB_RUN_ID
+        ? `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
+        : undefined,
+    // On pull_request events GITHUB_SHA is the merge commit; the head is
+    // what the author pushed.
+    sha: event.pull_request?.head?.sha || GITHUB_SHA || undefined
+  }
+}
+
+/** The default comment key: one per workflow, job and set of images. */
+export function defaultCommentKey(settings: Settings): string {
+  const env = process.env
+  const parts = [
+    env.GITHUB_WORKFLOW ?? '',
+    env.GITHUB_JOB ?? '',
+    settings.imageType,
+    settings.namespace,
+    settings.imageName,
+    settings.tagName,
+    ...settings.imageIds
+  ]
+  return createHash('sha256')
+    .update(parts.join('\n'))
+    .digest('hex')
+    .slice(0, 16)
+}
+
+export async function postComment(
+  report: RunReport,
+  settings: Settings
+): Promise<void> {
+  core.setOutput('comment-url', '')
+  const { comment } = settings
+  const eventName = process.env.GITHUB_EVENT_NAME ?? ''
+  if (comment.mode === 'never') {
+    core.debug('No pull request comment: comment is never.')
+    return
+  }
+  const isPullRequestEvent =
+    eventName === 'pull_request' || eventName === 'pull_request_target'
+  if (comment.mode === 'auto' && !isPullRequestEvent) {
+    core.debug(
+      `No pull request comment: comment is auto and the event is ${eventName || 'unknown'}; comment: always with pr-number comments from other events.`
+    )
+    return
+  }
+  const event = readEvent()
+  const number =
+    comment.prNumber ??
+    (isPullRequestEvent
+      ? (event.pull_request?.number ?? event.number)
+      : undefined)
+  if (number === undefined) {
+    core.debug(
+      `No pull request comment: the ${eventName || 'unknown'} event carries no pull request and pr-number is empty.`
+    )
+    return
+  }
+  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/')
+  if (!owner || !repo || !comment.token) {
+    core.warning(
+      `No pull request comment: ${!comment.token ? 'github-token is empty' : 'GITHUB_REPOSITORY is not set'}.`,
+      { title: 'Pull request comment not written' }
+    )
+    return
+  }
+  const threshold: Status | 'always' = comment.when
+  try {
+    // Loaded here only: runs that write no comment never load Octokit.
+    const { upsertStickyComment } = await import('./github/comment.js')
+    const context = runContext(event)
+    const result = await upsertStickyComment({
+      token: comment.token,
+      apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+      owner,
+      repo,
+      issueNumber: number,
+      key: comment.key || defaultCommentKey(settings),
+      body: (previous) =>
+        renderComment(report, {
+          ...context,
+          previousStatus: previous ? previousStatus(previous) : undefined
+        }),
+      createIfMissing:
+        threshold === 'always' || atLeast(report.status, threshold),
+      log: {
+        debug: (m) => core.debug(m),
+        info: (m) => core.info(m),
+        warning: (m) => core.warning(m)
+      }
+    })
+    core.setOutput('comment-url', result.url)
+    if (result.action === 'skipped') {
+      core.info(
+        `No pull request comment: the verdict ${report.status} is below comment-when ${comment.when}.`
+      )
+    } else {
+      core.info(`Pull request comment ${result.action}: ${result.url}`)
+    }
+  } catch (error) {
+    // The gate's verdict never depends on the comment.
+    const message =
+      error instanceof ServiceError || error instanceof Error
+        ? error.message
+        : String(error)
+    core.warning(`The pull request comment was not written: ${message}`, {
+      title: 'Pull request comment not written'
+    })
+  }
+}

@@ -127,6 +127,12 @@ export interface Emulator {
   credentials: EmulatorCredential[]
   /** Rules are consumed in order; a fault counts as one received request. */
   inject(rule: FaultRule): void
+  /**
+   * The most requests that were open at once (received, not yet answered)
+   * since the start or the last reset: how tests see a client's concurrency
+   * without timing anything.
+   */
+  readonly maxInFlight: number
   /** Added before every answer. */
   setLatency(ms: number): void
   /** Adds, or replaces the image with the same id and type. */
@@ -273,6 +279,8 @@ class HssEmulator implements Emulator {
 
   private faults: Array<{ rule: FaultRule; left: number }> = []
   private latencyMs = 0
+  private inFlight = 0
+  maxInFlight = 0
   private readonly failures = new Map<
     string,
     { count: number; lockedUntil: number }
@@ -336,6 +344,7 @@ class HssEmulator implements Emulator {
 
   reset(): void {
     this.requests.length = 0
+    this.maxInFlight = this.inFlight
     this.faults = []
     this.failures.clear()
     this.admitted = []
@@ -359,6 +368,9 @@ class HssEmulator implements Emulator {
     // A client that goes away mid-answer is part of the tests, not an error.
     req.on('error', () => undefined)
     res.on('error', () => undefined)
+    this.inFlight++
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight)
+    res.on('close', () => this.inFlight--)
 
     const arrived = Date.now()
     const body = await readBody(req)

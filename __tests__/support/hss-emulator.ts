@@ -74,6 +74,8 @@ export interface EmulatorOptions {
   clockSkewToleranceMs?: number
   /** Exceeding it answers 429 APIGW.0308. */
   rateLimit?: { requests: number; perMs: number }
+  /** Default 0: a free port. scripts/emulator.ts asks for a fixed one. */
+  port?: number
 }
 
 export interface RecordedRequest {
@@ -276,6 +278,7 @@ class HssEmulator implements Emulator {
   }
   private readonly skewToleranceMs: number
   private readonly rateLimit?: { requests: number; perMs: number }
+  private readonly port: number
 
   private faults: Array<{ rule: FaultRule; left: number }> = []
   private latencyMs = 0
@@ -310,6 +313,7 @@ class HssEmulator implements Emulator {
     this.missingImage = options.missingImage ?? DEFAULT_MISSING_IMAGE
     this.skewToleranceMs = options.clockSkewToleranceMs ?? 15 * 60_000
     this.rateLimit = options.rateLimit
+    this.port = options.port ?? 0
 
     this.server.on('connection', (socket) => {
       this.sockets.add(socket)
@@ -320,7 +324,7 @@ class HssEmulator implements Emulator {
   async listen(): Promise<void> {
     await new Promise<void>((resolve, reject) => {
       this.server.once('error', reject)
-      this.server.listen(0, '127.0.0.1', () => resolve())
+      this.server.listen(this.port, '127.0.0.1', () => resolve())
     })
     const { port } = this.server.address() as AddressInfo
     this.url = `http://127.0.0.1:${port}`

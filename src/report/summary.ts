@@ -184,7 +184,7 @@ export function renderSummary(
     const details: string[] = []
     if (image.figures) {
       details.push(
-        `Files: **${formatCount(image.figures.files)}**; size: **${formatCount(image.figures.size)} bytes** (${formatSize(image.figures.size)}); request id ${esc(image.figures.requestId || 'none')}.`
+        `Files: **${formatCount(image.figures.files)}**; size: **${formatCount(image.figures.size)} bytes**, ${formatSize(image.figures.size)}; request id ${esc(image.figures.requestId || 'none')}.`
       )
     }
     if (image.baseline) {

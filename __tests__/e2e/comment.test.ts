@@ -678,31 +678,48 @@ describe('secrets', () => {
 })
 
 describe('a very long report', () => {
-  it('keeps the comment under 65,536 characters, cut the same way every time, with a note', async () => {
-    // Each image HSS does not know adds a sentence to the comment.
+  it('stays under 65,536 characters, cut the same way every run, with a note, and keeps the verdict, limits, run link and commit', async () => {
+    // Two breach sentences per image: far more than one comment can hold.
     const ids = Array.from(
       { length: 260 },
-      (_, i) => `missing-image-${String(i).padStart(3, '0')}-${'x'.repeat(60)}`
+      (_, i) => `big-${String(i).padStart(3, '0')}-${'y'.repeat(90)}`
     )
-    const inputs = { 'image-id': ids.join('\n'), concurrency: '16' }
+    ids.forEach((id, i) =>
+      hss.setImage({
+        id,
+        totalFilesNum: 20_000 + i,
+        totalFilesSize: 2_000_000_000 + i
+      })
+    )
+    const inputs = {
+      'image-id': ids.join('\n'),
+      'max-size': '1GB',
+      'max-files': '10',
+      concurrency: '16'
+    }
 
     const run = await gate({ inputs })
 
     expect(run.exitCode).toBe(1)
+    expect(run.outputs.status).toBe('fail')
     const comment = onlyComment()
     expect(comment.body.length).toBeLessThan(65_536)
-    expect(visible(comment.body)).toMatch(/^### ❌ HSS image size gate: fail/)
-    expect(comment.body).toMatch(/truncated|not shown/i)
+    const text = visible(comment.body)
+    expect(text.split('\n')[0]).toBe('### ❌ HSS image size gate: fail')
+    expect(text).toMatch(/not shown|truncated/i)
+    expect(text).toContain('| Image | Files | Size | Verdict |')
+    expect(text).toContain('max-size 1GB')
+    expect(text).toContain('max-files 10')
+    expect(text).toContain(RUN_URL)
+    expect(text).toContain(HEAD_SHA)
     expect(run.outputs['comment-url']).toBe(comment.html_url)
     const before = github.requests.length
 
     const again = await gate({ inputs })
 
+    // The same report is cut at the same place: nothing to rewrite.
     expect(again.exitCode).toBe(1)
-    const after = onlyComment()
-    expect(after.id).toBe(comment.id)
-    expect(after.body.length).toBe(comment.body.length)
-    expect(calls(before)[0]).toBe('GET page 1')
-    expect(calls(before)).not.toContain('POST')
+    expect(onlyComment()).toEqual(comment)
+    expect(calls(before)).toEqual(['GET page 1'])
   })
 })

@@ -91,6 +91,7 @@ export function annotate(report: RunReport): void {
 interface PullRequestEvent {
   number?: number
   pull_request?: { number?: number; head?: { sha?: string } }
+  workflow_run?: { head_sha?: string }
 }
 
 function readEvent(): PullRequestEvent {
@@ -111,9 +112,13 @@ function runContext(event: PullRequestEvent = readEvent()): RenderContext {
       GITHUB_REPOSITORY && GITHUB_RUN_ID
         ? `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/actions/runs/${GITHUB_RUN_ID}`
         : undefined,
-    // On pull_request events GITHUB_SHA is the merge commit; the head is
-    // what the author pushed.
-    sha: event.pull_request?.head?.sha || GITHUB_SHA || undefined
+    // On pull_request events GITHUB_SHA is the merge commit, and on
+    // workflow_run the default branch: the head is what was measured.
+    sha:
+      event.pull_request?.head?.sha ||
+      event.workflow_run?.head_sha ||
+      GITHUB_SHA ||
+      undefined
   }
 }
 

@@ -706,7 +706,7 @@ describe('a very long report', () => {
     expect(comment.body.length).toBeLessThan(65_536)
     const text = visible(comment.body)
     expect(text.split('\n')[0]).toBe('### ❌ HSS image size gate: fail')
-    expect(text).toMatch(/not shown|truncated/i)
+    expect(text).toMatch(/not shown|truncated|more; see the job summary/i)
     expect(text).toContain('| Image | Files | Size | Verdict |')
     expect(text).toContain('max-size 1GB')
     expect(text).toContain('max-files 10')

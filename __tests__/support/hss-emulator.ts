@@ -90,6 +90,12 @@ export interface RecordedRequest {
   status: number
   /** Date.now() on arrival. */
   at: number
+  /**
+   * For a 'large' fault: the body bytes handed to the socket before the
+   * stream ended or the client went away. Below the fault's `bytes` means the
+   * client stopped reading before the end.
+   */
+  bodyBytesSent?: number
 }
 
 export type Fault =
@@ -395,7 +401,7 @@ class HssEmulator implements Emulator {
       record.status = faultStatus(fault)
       this.requests.push(record)
       await this.delay()
-      this.playFault(fault, incoming, req, res)
+      this.playFault(fault, incoming, req, res, record)
       return
     }
 
@@ -844,7 +850,8 @@ class HssEmulator implements Emulator {
     fault: Fault,
     incoming: Incoming,
     req: IncomingMessage,
-    res: ServerResponse
+    res: ServerResponse,
+    record: RecordedRequest
   ): void {
     if (res.destroyed) return
     const requestId = incoming.requestId
@@ -887,7 +894,10 @@ class HssEmulator implements Emulator {
         res.write(fault.partialBody)
         return
       case 'large':
-        void streamLarge(res, fault.bytes, requestId)
+        record.bodyBytesSent = 0
+        void streamLarge(res, fault.bytes, requestId, (n) => {
+          record.bodyBytesSent = (record.bodyBytesSent ?? 0) + n
+        })
         return
       case 'redirect':
         res.writeHead(fault.status ?? 302, {
@@ -1209,7 +1219,8 @@ function faultStatus(fault: Fault): number {
 async function streamLarge(
   res: ServerResponse,
   bytes: number,
-  requestId: string
+  requestId: string,
+  sent: (bytes: number) => void
 ): Promise<void> {
   const head = '{"total_files_num":1,"total_files_size":1,"padding":"'
   const tail = '"}'
@@ -1242,7 +1253,9 @@ async function streamLarge(
   const chunk = 64 * 1024
   for (let start = 0; start < bytes; start += chunk) {
     if (res.destroyed) return
-    const ok = res.write(at(start, Math.min(bytes, start + chunk)))
+    const text = at(start, Math.min(bytes, start + chunk))
+    const ok = res.write(text)
+    sent(text.length)
     if (!ok) {
       await new Promise<void>((resolve) => {
         const done = () => {

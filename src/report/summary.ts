@@ -25,6 +25,7 @@ const TITLE = 'HSS image size gate'
  */
 export const SUMMARY_MAX_IMAGES = 200
 export const COMMENT_MAX_CHARS = 60_000
+export const COMMENT_MAX_SENTENCES = 20
 
 export function verdictHeadline(report: RunReport): string {
   const icon = ICON[report.status]
@@ -239,7 +240,18 @@ export function renderComment(
       `The image is back within its limits (it was ${context.previousStatus} before).`
     )
   }
-  if (sentences.length > 0) parts.push(sentences.join('\n'))
+  // The sentences are capped so that the figures, the limits, the run link
+  // and the commit always fit; the job summary lists every breach.
+  if (sentences.length > 0) {
+    const kept = sentences.slice(0, COMMENT_MAX_SENTENCES)
+    const more = sentences.length - kept.length
+    parts.push(
+      [
+        ...kept,
+        ...(more > 0 ? [`…and ${more} more; see the job summary.`] : [])
+      ].join('\n')
+    )
+  }
 
   const footer: string[] = []
   if (Object.keys(report.limits).length > 0) {
@@ -269,11 +281,15 @@ export function renderComment(
       `_${report.images.length - shown} more image(s) are not shown to keep this comment under GitHub's size limit; the job summary and the report output hold them all._`
     )
   }
-  if (tail) parts.push(tail)
   const text = parts.join('\n\n')
-  return text.length > COMMENT_MAX_CHARS
-    ? `${text.slice(0, COMMENT_MAX_CHARS)}\n\n_Truncated to stay under GitHub's comment size limit._`
-    : text
+  // A last guard that should not fire with the caps above: cut at a line
+  // boundary, say so, and keep the footer.
+  const room = COMMENT_MAX_CHARS - tail.length - 100
+  const fitted =
+    text.length > room
+      ? `${text.slice(0, text.lastIndexOf('\n', room))}\n\n_Truncated to stay under GitHub's comment size limit._`
+      : text
+  return tail ? `${fitted}\n\n${tail}` : fitted
 }
 
 /** The status a previous comment recorded, to tell "back within limits". */

@@ -149,10 +149,12 @@ function createClient(req) {
         const method = init.method ?? 'GET';
         const url = new URL(input);
         const path = `${url.pathname}${url.search}`;
-        const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS);
-        const signal = init.signal
-            ? AbortSignal.any([init.signal, timeout])
-            : timeout;
+        const signals = [AbortSignal.timeout(REQUEST_TIMEOUT_MS)];
+        if (init.signal)
+            signals.push(init.signal);
+        if (req.signal)
+            signals.push(req.signal);
+        const signal = AbortSignal.any(signals);
         const started = Date.now();
         try {
             const response = await baseFetch(input, { ...init, signal });
@@ -209,11 +211,30 @@ function createClient(req) {
     }, _octokit_plugin_retry__WEBPACK_IMPORTED_MODULE_3__/* .retry */ .L, _octokit_plugin_throttling__WEBPACK_IMPORTED_MODULE_4__/* .throttling */ .A);
 }
 async function attempt(req, operation, call) {
+    const { signal } = req;
+    // Octokit's retry and throttling waits do not listen to a signal, so the
+    // call is raced against the step's timeout instead of waited for.
+    let onAbort = () => { };
+    const aborted = new Promise((_, reject) => {
+        onAbort = () => {
+            const reason = signal?.reason;
+            reject(new _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7(`GitHub: stopped while ${operation}: ${reason instanceof Error ? reason.message : 'the step was stopped'}.`, { operation }));
+        };
+        if (signal?.aborted)
+            onAbort();
+        else
+            signal?.addEventListener('abort', onAbort, { once: true });
+    });
     try {
-        return await call();
+        return await Promise.race([call(), aborted]);
     }
     catch (error) {
+        if (error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7 && signal?.aborted)
+            throw error;
         throw toServiceError(req, operation, error);
+    }
+    finally {
+        signal?.removeEventListener('abort', onAbort);
     }
 }
 function toServiceError(req, operation, error) {

@@ -170,11 +170,14 @@ function wholeNumber(name: string, min: number, max: number): number {
 export function parseEndpoint(name: string, text: string): string {
   const accepted =
     'expected an https:// URL (http:// only for 127.0.0.0/8, ::1 or localhost) with no user name, password, query or fragment.'
+  // A user name and password in the URL are credentials: the error quotes
+  // the URL without them.
+  const shown = text.replace(/^([a-z][a-z\d+.-]*:\/\/)?.*@/is, '$1***@')
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    throw new InputError(name, text, accepted)
+    throw new InputError(name, shown, accepted)
   }
   const loopback =
     url.hostname === 'localhost' ||
@@ -189,7 +192,7 @@ export function parseEndpoint(name: string, text: string): string {
     url.search !== '' ||
     url.hash !== ''
   ) {
-    throw new InputError(name, text, accepted)
+    throw new InputError(name, shown, accepted)
   }
   return url.origin + url.pathname.replace(/\/+$/, '')
 }
@@ -215,6 +218,23 @@ function readAuth(env: Env): Auth {
     'HUAWEICLOUD_SDK_SECURITY_TOKEN'
   )
   const authToken = core.getInput('auth-token')
+
+  // These travel in headers, where a line break or a non-ASCII character
+  // makes the HTTP client throw, or the gateway answer "ak not exist", long
+  // after the input was read. Secrets are never quoted back: '***' stands in.
+  for (const [name, value] of [
+    ['access-key', accessKey],
+    ['security-token', securityToken],
+    ['auth-token', authToken]
+  ] as const) {
+    if (value !== '' && !/^[\x21-\x7e]+$/.test(value)) {
+      throw new InputError(
+        name,
+        '***',
+        'expected printable ASCII with no spaces or line breaks; check that the secret holds the key alone.'
+      )
+    }
+  }
 
   // Credentials are never quoted back: the error names the inputs only.
   if (authToken !== '') {
@@ -373,6 +393,22 @@ export function readSettings(env: Env = process.env): Settings {
   const namespace = core.getInput('namespace')
   const imageName = core.getInput('image-name')
   const tagName = core.getInput('tag-name')
+  for (const [name, value] of [
+    ['namespace', namespace],
+    ['image-name', imageName],
+    ['tag-name', tagName]
+  ] as const) {
+    // Sent in the query and shown in the summary: a line break or a value
+    // of kilobytes has no place in a registry name and would only come back
+    // as a 400 or 414 from the gateway, blamed on no input.
+    if (value.length > 256 || /\p{Cc}/u.test(value)) {
+      throw new InputError(
+        name,
+        value,
+        'expected at most 256 characters and no line breaks or control characters.'
+      )
+    }
+  }
   if (imageType !== 'cicd') {
     for (const [name, value] of [
       ['namespace', namespace],
@@ -501,11 +537,13 @@ export function readSettings(env: Env = process.env): Settings {
  * change which API is called and control characters have no place in an id.
  */
 function checkImageId(name: string, id: string): void {
-  if (id.length > 256 || /[/\\\p{Cc}]/u.test(id)) {
+  // '.' and '..' are dot segments: URL parsing drops them from the path, so
+  // the request would reach another API instead of this image.
+  if (id.length > 256 || /[/\\\p{Cc}]/u.test(id) || id === '.' || id === '..') {
     throw new InputError(
       name,
       id,
-      'expected an HSS image id (at most 256 characters, no slashes or control characters).'
+      "expected an HSS image id (at most 256 characters, no slashes or control characters, not '.' or '..')."
     )
   }
 }

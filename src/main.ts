@@ -33,27 +33,41 @@ export async function run(): Promise<void> {
     maskCredentials()
     const settings = readSettings()
 
-    const controller = new AbortController()
-    const timer = setTimeout(
-      () =>
-        controller.abort(
-          new Error(
-            `the step's timeout (${formatDuration(settings.timeoutMs)}) ran out; raise the timeout input to allow more`
-          )
-        ),
-      settings.timeoutMs
+    // The timeout bounds the whole step. Measuring stops a little early so
+    // that what was found (an error included) still reaches the comment
+    // rather than leaving an earlier, stale verdict on the pull request.
+    const timeout = formatDuration(settings.timeoutMs)
+    const reserveMs = Math.min(15_000, Math.floor(settings.timeoutMs / 5))
+    const measuring = deadline(
+      settings.timeoutMs - reserveMs,
+      `the step's timeout (${timeout}) ran out, less ${formatDuration(reserveMs)} kept for the report; raise the timeout input to allow more`
+    )
+    const step = deadline(
+      settings.timeoutMs,
+      `the step's timeout (${timeout}) ran out; raise the timeout input to allow more`
     )
     try {
-      await gate(settings, controller.signal)
+      await gate(settings, measuring.signal, step.signal)
     } finally {
-      clearTimeout(timer)
+      measuring.clear()
+      step.clear()
     }
   } catch (error) {
     core.setFailed(oneLine(error))
   }
 }
 
-async function gate(settings: Settings, signal: AbortSignal): Promise<void> {
+function deadline(ms: number, why: string) {
+  const controller = new AbortController()
+  const timer = setTimeout(() => controller.abort(new Error(why)), ms)
+  return { signal: controller.signal, clear: () => clearTimeout(timer) }
+}
+
+async function gate(
+  settings: Settings,
+  signal: AbortSignal,
+  reportSignal: AbortSignal
+): Promise<void> {
   const client = new HuaweiClient({
     auth: settings.auth,
     requestTimeoutMs: settings.requestTimeoutMs,
@@ -90,7 +104,7 @@ async function gate(settings: Settings, signal: AbortSignal): Promise<void> {
 
   writeOutputs(report)
   if (settings.summary) await writeSummary(report)
-  await postComment(report, settings)
+  await postComment(report, settings, reportSignal)
   annotate(report)
 }
 

@@ -142,7 +142,8 @@ export function defaultCommentKey(settings: Settings): string {
 
 export async function postComment(
   report: RunReport,
-  settings: Settings
+  settings: Settings,
+  signal: AbortSignal
 ): Promise<void> {
   core.setOutput('comment-url', '')
   const { comment } = settings
@@ -202,7 +203,8 @@ export async function postComment(
         debug: (m) => core.debug(m),
         info: (m) => core.info(m),
         warning: (m) => core.warning(m)
-      }
+      },
+      signal
     })
     core.setOutput('comment-url', result.url)
     if (result.action === 'skipped') {

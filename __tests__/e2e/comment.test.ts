@@ -5,6 +5,8 @@
  * about what a user sees: the comments on the pull request, the requests
  * GitHub received, the step's outputs, annotations, summary and exit status.
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net'
+
 import {
   afterAll,
   afterEach,
@@ -721,5 +723,48 @@ describe('a very long report', () => {
     expect(again.exitCode).toBe(1)
     expect(onlyComment()).toEqual(comment)
     expect(calls(before)).toEqual(['GET page 1'])
+  })
+})
+
+describe('a GitHub API that never answers', () => {
+  it('is cut off by the step timeout, with a warning, and the gate still passes', async () => {
+    // Accepts connections and never answers them.
+    const sockets = new Set<Socket>()
+    const silent = createServer((socket) => {
+      sockets.add(socket)
+      socket.on('error', () => undefined)
+    })
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
+    const { port } = silent.address() as AddressInfo
+    try {
+      const run = await runAction({
+        inputs: {
+          'image-id': '111',
+          region: 'cn-north-4',
+          'project-id': hss.projectId,
+          'access-key': AK,
+          'secret-key': SK,
+          endpoint: hss.url,
+          timeout: '3s'
+        },
+        event: pullRequestEvent(),
+        githubApiUrl: `http://127.0.0.1:${port}`,
+        githubToken: GITHUB_TOKEN
+      })
+
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs.status).toBe('pass')
+      expect(run.outputs['total-files-num']).not.toBe('')
+      expect(run.outputs['comment-url']).toBe('')
+      expect(commentWarnings(run).map((w) => w.message)).toEqual([
+        expect.stringContaining("the step's timeout (3s) ran out")
+      ])
+      // A safety bound, not a benchmark: the step ends soon after 3 s
+      // instead of waiting out Octokit's retries.
+      expect(run.durationMs).toBeLessThan(15_000)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      await new Promise<void>((resolve) => silent.close(() => resolve()))
+    }
   })
 })

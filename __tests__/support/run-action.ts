@@ -13,6 +13,8 @@ import { fileURLToPath } from 'node:url'
 
 import { parse } from 'yaml'
 
+import { findLeaks, type Leak } from './leaks.js'
+
 export const REPO_ROOT = resolve(
   dirname(fileURLToPath(import.meta.url)),
   '..',
@@ -48,6 +50,19 @@ export interface RunOptions {
   debug?: boolean
   /** Kill the child after this long (a safety net, not an assertion). */
   killAfterMs?: number
+  /**
+   * More texts the user could see, read once the run is over (e.g. the
+   * bodies of the comments it wrote), scanned for secrets with the rest.
+   */
+  alsoScan?: () => Record<string, string>
+  /** More secrets to scan for, by name, besides the run's own credentials. */
+  secrets?: Record<string, string>
+  /**
+   * Report leaks in `leaks` instead of failing. By default a run that shows
+   * any form of a credential it was given throws, so that every end-to-end
+   * test scans for secrets whether or not it asks.
+   */
+  allowLeaks?: boolean
 }
 
 export interface Annotation {
@@ -71,7 +86,27 @@ export interface RunResult {
    * ::add-mask:: lines and never shows them, so they are left out.
    */
   everything: string
+  /** Credentials found in stdout, stderr, summary, outputs or `alsoScan`. */
+  leaks: Leak[]
 }
+
+/** Inputs and environment variables that hold credentials. */
+export const SECRET_INPUTS = [
+  'access-key',
+  'secret-key',
+  'security-token',
+  'auth-token',
+  'github-token'
+] as const
+export const SECRET_ENV = [
+  'HUAWEI_CLOUD_ACCESS_KEY_ID',
+  'HUAWEI_CLOUD_SECRET_ACCESS_KEY',
+  'HUAWEICLOUD_SDK_AK',
+  'HUAWEICLOUD_SDK_SK',
+  'HUAWEICLOUD_SDK_SECURITY_TOKEN',
+  'CLOUD_SDK_AK',
+  'CLOUD_SDK_SK'
+] as const
 
 /** Applies action.yml's defaults the way the runner does. */
 export function inputEnv(
@@ -179,11 +214,17 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   }
 
   const started = Date.now()
-  const child = spawn(process.execPath, [ACTION_ENTRY], {
-    cwd: work,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  // ACTION_NODE runs the action on another Node.js (the runners' node24)
+  // while jest itself stays on this one.
+  const child = spawn(
+    process.env.ACTION_NODE || process.execPath,
+    [ACTION_ENTRY],
+    {
+      cwd: work,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
@@ -201,6 +242,35 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   const outputs = parseOutputFile(readFileSync(outputPath, 'utf8'))
   const summary = readFileSync(summaryPath, 'utf8')
   rmSync(work, { recursive: true, force: true })
+
+  // The runner consumes ::add-mask:: lines and never shows them.
+  const shown = stdout.replace(/^::add-mask::.*$/gm, '')
+  const secrets: Record<string, string> = { ...options.secrets }
+  for (const name of SECRET_INPUTS) {
+    const value = env[`INPUT_${name.toUpperCase()}`]?.trim()
+    if (value) secrets[name] = value
+  }
+  for (const name of SECRET_ENV) {
+    const value = env[name]?.trim()
+    if (value) secrets[name] = value
+  }
+  const leaks = findLeaks(
+    {
+      stdout: shown,
+      stderr,
+      summary,
+      outputs: JSON.stringify(outputs),
+      ...options.alsoScan?.()
+    },
+    secrets
+  )
+  if (leaks.length > 0 && !options.allowLeaks) {
+    // Names and places only: the message must not leak the value itself.
+    throw new Error(
+      `runAction: credentials leaked: ${leaks.map((l) => `${l.secret} (${l.form}) in ${l.where}`).join('; ')}`
+    )
+  }
+
   return {
     exitCode,
     stdout,
@@ -212,12 +282,8 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) =>
       unescapeData(m[1] ?? '')
     ),
-    everything: [
-      stdout.replace(/^::add-mask::.*$/gm, ''),
-      stderr,
-      summary,
-      JSON.stringify(outputs)
-    ].join('\n')
+    everything: [shown, stderr, summary, JSON.stringify(outputs)].join('\n'),
+    leaks
   }
 }
 

@@ -1026,6 +1026,7 @@ describe('injected faults', () => {
     expect(outcome.text).toHaveLength(300_000)
     expect(outcome.text.startsWith('{"total_files_num":')).toBe(true)
     expect(outcome.text.endsWith('"}')).toBe(true)
+    expect(emulator.requests[0]!.bodyBytesSent).toBe(300_000)
   })
 
   it('stops streaming a large body when the client goes away', async () => {
@@ -1041,6 +1042,9 @@ describe('injected faults', () => {
 
     expect(aborted.error).toBe('aborted')
     expect(next.status).toBe(200)
+    // What was written before the client went away, far short of the whole.
+    expect(emulator.requests[0]!.bodyBytesSent).toBeGreaterThanOrEqual(100_000)
+    expect(emulator.requests[0]!.bodyBytesSent).toBeLessThan(2 * 1024 ** 3)
   })
 
   it('redirects elsewhere', async () => {

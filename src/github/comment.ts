@@ -35,6 +35,8 @@ export interface StickyCommentRequest {
   /** False: only refresh a comment that already exists. */
   createIfMissing: boolean
   log: Logger
+  /** The step's overall timeout: aborts requests, retries and waits. */
+  signal?: AbortSignal
 }
 
 export interface StickyCommentResult {
@@ -207,10 +209,10 @@ function createClient(req: StickyCommentRequest) {
     const method = init.method ?? 'GET'
     const url = new URL(input)
     const path = `${url.pathname}${url.search}`
-    const timeout = AbortSignal.timeout(REQUEST_TIMEOUT_MS)
-    const signal = init.signal
-      ? AbortSignal.any([init.signal, timeout])
-      : timeout
+    const signals = [AbortSignal.timeout(REQUEST_TIMEOUT_MS)]
+    if (init.signal) signals.push(init.signal)
+    if (req.signal) signals.push(req.signal)
+    const signal = AbortSignal.any(signals)
     const started = Date.now()
     try {
       const response = await baseFetch(input, { ...init, signal })
@@ -291,10 +293,30 @@ async function attempt<T>(
   operation: string,
   call: () => Promise<T>
 ): Promise<T> {
+  const { signal } = req
+  // Octokit's retry and throttling waits do not listen to a signal, so the
+  // call is raced against the step's timeout instead of waited for.
+  let onAbort = () => {}
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => {
+      const reason: unknown = signal?.reason
+      reject(
+        new ServiceError(
+          `GitHub: stopped while ${operation}: ${reason instanceof Error ? reason.message : 'the step was stopped'}.`,
+          { operation }
+        )
+      )
+    }
+    if (signal?.aborted) onAbort()
+    else signal?.addEventListener('abort', onAbort, { once: true })
+  })
   try {
-    return await call()
+    return await Promise.race([call(), aborted])
   } catch (error) {
+    if (error instanceof ServiceError && signal?.aborted) throw error
     throw toServiceError(req, operation, error)
+  } finally {
+    signal?.removeEventListener('abort', onAbort)
   }
 }
 

@@ -1,3 +1,5 @@
+import https from 'node:https'
+
 import axios, {
   AxiosError,
   type AxiosInstance,
@@ -77,6 +79,16 @@ export class HuaweiClient {
   private readonly http: AxiosInstance
   private readonly now: () => Date
   private readonly random: () => number
+  /**
+   * HSS locks an access key after 5 failed authentications in a row, and the
+   * step queries several images at once. So once a request is refused with
+   * 401 or 403 no other is sent, and until one has been answered 2xx (the
+   * credentials work) requests go one at a time: a wrong secret costs one
+   * attempt, not one per image.
+   */
+  private authRefused?: ServiceError
+  private authProven = false
+  private turn: Promise<void> = Promise.resolve()
 
   constructor(private readonly options: ClientOptions) {
     this.now = options.now ?? (() => new Date())
@@ -85,6 +97,15 @@ export class HuaweiClient {
       // Redirects are never followed: a signed request or a token must not
       // reach a host the user did not name.
       maxRedirects: 0,
+      // Certificates are always verified, even when the job's environment
+      // sets NODE_TLS_REJECT_UNAUTHORIZED=0 for another step: a signed
+      // request or a token must not go to a host that cannot prove who it
+      // is. Keep-alive as Node's global agent has it; axios passes these
+      // TLS options on through an HTTPS_PROXY tunnel too.
+      httpsAgent: new https.Agent({
+        keepAlive: true,
+        rejectUnauthorized: true
+      }),
       maxContentLength: MAX_BODY_BYTES,
       responseType: 'text',
       transformResponse: [(data: unknown) => data],
@@ -98,10 +119,30 @@ export class HuaweiClient {
   }
 
   async get(request: ApiRequest): Promise<ApiResponse> {
+    if (this.authProven || this.authRefused) return this.send(request)
+    const previous = this.turn
+    let release = () => {}
+    this.turn = new Promise<void>((resolve) => (release = resolve))
+    try {
+      await previous
+      // The one before settled it either way: let the others go at once.
+      if (this.authProven || this.authRefused) release()
+      return await this.send(request)
+    } finally {
+      release()
+    }
+  }
+
+  private async send(request: ApiRequest): Promise<ApiResponse> {
     const { maxRetries } = this.options
     for (let attempt = 0; ; attempt++) {
+      if (this.authRefused) throw notSent(request, this.authRefused)
       const outcome = await this.attempt(request, attempt)
-      if (outcome.kind === 'ok') return outcome.response
+      if (outcome.kind === 'ok') {
+        this.authProven = true
+        return outcome.response
+      }
+      if (outcome.error.details.authFailure) this.authRefused = outcome.error
       if (!outcome.retryable || attempt >= maxRetries) {
         throw outcome.error
       }
@@ -113,7 +154,7 @@ export class HuaweiClient {
       this.options.log.debug(
         `${request.service}: retry ${attempt + 1} of ${maxRetries} in ${delay} ms after: ${outcome.error.message}`
       )
-      await this.sleep(delay, request)
+      await this.sleep(delay, request, outcome.error)
     }
   }
 
@@ -256,11 +297,15 @@ export class HuaweiClient {
     return Math.round(exp * (1 + this.random() * 0.5))
   }
 
-  private async sleep(ms: number, request: ApiRequest): Promise<void> {
+  private async sleep(
+    ms: number,
+    request: ApiRequest,
+    lastFailure: ServiceError
+  ): Promise<void> {
     try {
       await sleep(ms, this.options.signal)
     } catch {
-      throw this.abortedError(request)
+      throw this.abortedError(request, lastFailure)
     }
   }
 
@@ -268,14 +313,36 @@ export class HuaweiClient {
     if (this.options.signal?.aborted) throw this.abortedError(request)
   }
 
-  private abortedError(request: ApiRequest): ServiceError {
+  /**
+   * When the step's timeout cuts a backoff short, the failure that was being
+   * retried is named too: "the timeout ran out" alone would hide that HSS
+   * was throttling or failing all along.
+   */
+  private abortedError(
+    request: ApiRequest,
+    lastFailure?: ServiceError
+  ): ServiceError {
     const reason: unknown = this.options.signal?.reason
     const why =
       reason instanceof Error ? reason.message : 'the step was stopped'
-    return new ServiceError(`Stopped while ${request.operation}: ${why}`, {
-      operation: request.operation
-    })
+    const last = lastFailure
+      ? `. The last attempt had failed: ${lastFailure.message}`
+      : ''
+    return new ServiceError(
+      `Stopped while ${request.operation}: ${why}${last}`,
+      { operation: request.operation }
+    )
   }
+}
+
+/** A request held back because the credentials were already refused. */
+function notSent(request: ApiRequest, refused: ServiceError): ServiceError {
+  const { operation, status, code } = refused.details
+  const answer = [status, code].filter(Boolean).join(' ')
+  return new ServiceError(
+    `Not sent, since ${operation} was refused (${answer}) and HSS locks a key after 5 failed attempts in a row; see that error.`,
+    { ...refused.details, operation: request.operation }
+  )
 }
 
 function headerValue(headers: AxiosResponse['headers'], name: string): string {

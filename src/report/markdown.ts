@@ -6,15 +6,29 @@
  */
 export function escapeMarkdown(text: string, max = 200): string {
   const cut = text.length > max ? `${text.slice(0, max)}…` : text
-  return cut
-    .replace(/[\r\n\t\u2028\u2029]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/@/g, '&#64;')
-    .replace(/#/g, '&#35;')
-    .replace(/[\\`*_[\]~]/g, (c) => `\\${c}`)
+  return (
+    cut
+      .replace(/[\r\n\t\u2028\u2029]+/g, ' ')
+      // In one pass: replacing '#' after '|' and '@' turned their entities
+      // into visible text ('a|b' showed as 'a&#124;b').
+      .replace(/[&<>|@#]/g, (c) => ENTITIES[c] ?? c)
+      // '$' too: GitHub renders $…$ as math, which can restyle the page.
+      .replace(/[\\`*_[\]~$]/g, (c) => `\\${c}`)
+      // GFM links bare URLs and www. names by itself; an escape in the
+      // middle keeps a user's value from becoming a link.
+      .replace(/:(?=\/\/)/g, '\\:')
+      .replace(/(www)\./gi, '$1\\.')
+  )
+}
+
+const ENTITIES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  // Hexadecimal, so that no '#12…' reads as an issue reference in the text.
+  '|': '&#x7C;',
+  '@': '&#64;',
+  '#': '&#35;'
 }
 
 export function table(header: string[], rows: string[][]): string {

@@ -59,6 +59,7 @@ async function waitForScan(
   let interval = POLL_FIRST_MS
   let polls = 0
   for (;;) {
+    const polledAt = Date.now()
     const state = await getCicdScanState(
       client,
       target,
@@ -86,11 +87,17 @@ async function waitForScan(
         { operation: `waiting for the scan of image ${imageId}` }
       )
     }
+    // Intervals count from the start of the previous poll, so a slow answer
+    // does not stretch the gap past POLL_MAX_MS, and never fall below 1 s;
+    // the last poll lands on the deadline (or 1 s after the one before).
+    const nextAt =
+      polledAt + Math.max(1000, Math.min(interval, deadline - polledAt))
+    const wait = Math.max(0, nextAt - Date.now())
     log.debug(
-      `Image ${imageId}: scan status ${state.status}; next poll in ${Math.min(interval, left)} ms`
+      `Image ${imageId}: scan status ${state.status}; next poll in ${wait} ms`
     )
     try {
-      await sleep(Math.min(interval, left), signal)
+      await sleep(wait, signal)
     } catch (reason) {
       const why = reason instanceof Error ? reason.message : 'stopped'
       throw new ServiceError(

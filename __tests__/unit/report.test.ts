@@ -3,7 +3,11 @@ import fc from 'fast-check'
 
 import { escapeMarkdown } from '../../src/report/markdown.js'
 import { percentChange } from '../../src/report/model.js'
-import { previousStatus, renderComment } from '../../src/report/summary.js'
+import {
+  previousStatus,
+  renderComment,
+  renderSummary
+} from '../../src/report/summary.js'
 import type { RunReport } from '../../src/report/model.js'
 
 function report(overrides: Partial<RunReport> = {}): RunReport {
@@ -97,5 +101,49 @@ describe('renderComment', () => {
     expect(body.trimEnd().split('\n').at(-1)).toBe(
       'Limits: max-size 1GB · [Workflow run](https://github.com/o/r/actions/runs/1) · commit abc'
     )
+  })
+})
+
+describe('report sizes', () => {
+  const many = (count: number): RunReport =>
+    report({
+      status: 'fail',
+      limits: { 'max-size': '1B', 'max-files': '0' },
+      images: Array.from({ length: count }, (_, i) => ({
+        imageId: `${'<|>'.repeat(60)}-${i}`,
+        status: 'fail' as const,
+        figures: { files: 10 + i, size: 2_000 + i, requestId: 'r'.repeat(64) },
+        judgement: {
+          status: 'fail' as const,
+          checks: [
+            {
+              metric: 'size' as const,
+              input: 'max-size',
+              level: 'fail' as const,
+              kind: 'absolute' as const,
+              limitText: '1B',
+              actual: 2_000 + i,
+              allowed: 1,
+              breached: true
+            }
+          ]
+        }
+      }))
+    })
+
+  it("keeps the job summary well under GitHub's 1 MiB with thousands of images", () => {
+    const summary = renderSummary(many(5000))
+    expect(Buffer.byteLength(summary)).toBeLessThan(512 * 1024)
+    expect(summary).toContain('4800 more image(s) are not shown here')
+  })
+
+  it('keeps the comment under 65,536 characters with thousands of images, with a note', () => {
+    const body = renderComment(many(5000), { sha: 'abc' })
+    expect(body.length).toBeLessThan(65_536 - 200)
+    expect(body).toMatch(/more image\(s\) are not shown to keep this comment/)
+    expect(body).toContain('…and 4980 more; see the job summary.')
+    expect(body.trimEnd().endsWith('commit abc')).toBe(true)
+    // Deterministic: the same report is cut at the same place.
+    expect(renderComment(many(5000), { sha: 'abc' })).toBe(body)
   })
 })

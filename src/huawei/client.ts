@@ -64,6 +64,9 @@ export interface ApiResponse {
  */
 export const MAX_BODY_BYTES = 1024 * 1024
 
+/** Fewer than the failures that lock a key; equal to the default concurrency. */
+export const UNPROVEN_IN_FLIGHT = 4
+
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',
   'ECONNABORTED',
@@ -80,15 +83,17 @@ export class HuaweiClient {
   private readonly now: () => Date
   private readonly random: () => number
   /**
-   * HSS locks an access key after 5 failed authentications in a row, and the
-   * step queries several images at once. So once a request is refused with
-   * 401 or 403 no other is sent, and until one has been answered 2xx (the
-   * credentials work) requests go one at a time: a wrong secret costs one
-   * attempt, not one per image.
+   * HSS locks an access key after more than 5 failed authentications in a
+   * row, and the step queries several images at once. So once a request is
+   * refused with 401 or 403 no other is sent, and until one has been
+   * answered 2xx (the credentials work) at most UNPROVEN_IN_FLIGHT requests
+   * are open: a wrong secret costs at most that many attempts in a run, never
+   * enough to lock the key, while the default concurrency loses no time.
    */
   private authRefused?: ServiceError
   private authProven = false
-  private turn: Promise<void> = Promise.resolve()
+  private unproven = 0
+  private waiting: Array<() => void> = []
 
   constructor(private readonly options: ClientOptions) {
     this.now = options.now ?? (() => new Date())
@@ -120,16 +125,19 @@ export class HuaweiClient {
 
   async get(request: ApiRequest): Promise<ApiResponse> {
     if (this.authProven || this.authRefused) return this.send(request)
-    const previous = this.turn
-    let release = () => {}
-    this.turn = new Promise<void>((resolve) => (release = resolve))
+    while (
+      !this.authProven &&
+      !this.authRefused &&
+      this.unproven >= UNPROVEN_IN_FLIGHT
+    ) {
+      await new Promise<void>((resolve) => this.waiting.push(resolve))
+    }
+    this.unproven++
     try {
-      await previous
-      // The one before settled it either way: let the others go at once.
-      if (this.authProven || this.authRefused) release()
       return await this.send(request)
     } finally {
-      release()
+      this.unproven--
+      for (const wake of this.waiting.splice(0)) wake()
     }
   }
 

@@ -24,6 +24,7 @@ const TITLE = 'HSS image size gate'
  * before either limit can be reached (a row is well under 2 kB).
  */
 export const SUMMARY_MAX_IMAGES = 200
+export const SUMMARY_MAX_SENTENCES = 100
 export const COMMENT_MAX_CHARS = 60_000
 export const COMMENT_MAX_SENTENCES = 20
 
@@ -161,8 +162,17 @@ export function renderSummary(
 ): string {
   const parts: string[] = [`## ${verdictHeadline(report)}`]
   const sentences = verdictText(report)
-  if (sentences.length > 0) parts.push(sentences.join('\n\n'))
-  else if (Object.keys(report.limits).length === 0) {
+  if (sentences.length > 0) {
+    const more = sentences.length - SUMMARY_MAX_SENTENCES
+    parts.push(
+      [
+        ...sentences.slice(0, SUMMARY_MAX_SENTENCES),
+        ...(more > 0
+          ? [`…and ${more} more; the report output lists every breach.`]
+          : [])
+      ].join('\n\n')
+    )
+  } else if (Object.keys(report.limits).length === 0) {
     parts.push('No limits are set: the figures are reported only.')
   } else parts.push('Every image is within its limits.')
 

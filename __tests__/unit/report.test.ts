@@ -50,10 +50,12 @@ describe('percentChange', () => {
         fc.integer({ min: 0, max: 2 ** 40 }),
         fc.integer({ min: 1, max: 2 ** 40 }),
         (now, then) => {
+          // In hundredths of a percent, exactly: |h·then − Δ·10⁴| ≤ then / 2.
           const text = percentChange(now, then) ?? ''
-          const value = Number(text)
-          const exact = ((now - then) * 100) / then
-          expect(Math.abs(value - exact)).toBeLessThanOrEqual(0.005 + 1e-9)
+          const hundredths = BigInt(text.replace('.', '').replace('+', ''))
+          const error = hundredths * BigInt(then) - BigInt(now - then) * 10_000n
+          const abs = error < 0n ? -error : error
+          expect(abs * 2n <= BigInt(then)).toBe(true)
         }
       )
     )

@@ -73,19 +73,6 @@ export function atLeast(status: Status, threshold: Status): boolean {
   return ORDER[status] >= ORDER[threshold]
 }
 
-export function hasLimits(limits: Limits): boolean {
-  return Object.values(limits).some((l) => l !== undefined)
-}
-
-export function hasIncreaseLimits(limits: Limits): boolean {
-  return (
-    limits.maxSizeIncrease !== undefined ||
-    limits.warnSizeIncrease !== undefined ||
-    limits.maxFilesIncrease !== undefined ||
-    limits.warnFilesIncrease !== undefined
-  )
-}
-
 const ABSOLUTE = [
   ['size', 'max-size', 'fail', 'maxSize'],
   ['size', 'warn-size', 'warn', 'warnSize'],

@@ -7,7 +7,7 @@ import {
   iamEndpoint,
   regionEndpointOverride
 } from './huawei/endpoints.js'
-import type { Auth } from './huawei/client.js'
+import type { Auth } from './huawei/auth.js'
 import {
   parseCount,
   parseDuration,
@@ -113,13 +113,12 @@ export function maskCredentials(env: Env = process.env): void {
   }
 }
 
-/** Splits a list input: one per line or comma separated; blanks and repeats dropped. */
-export function parseList(text: string): string[] {
-  const items = text
+/** Splits a list input: one per line or comma separated; blanks dropped. */
+export function splitList(text: string): string[] {
+  return text
     .split(/[\n,]/)
     .map((s) => s.trim())
     .filter((s) => s !== '')
-  return [...new Set(items)]
 }
 
 function parseWith<T>(name: string, parse: (text: string) => T): T | undefined {
@@ -197,6 +196,25 @@ export function parseEndpoint(name: string, text: string): string {
   return url.origin + url.pathname.replace(/\/+$/, '')
 }
 
+/** The SDKs' per-region override, else the region's own endpoint. */
+function endpointFromRegion(region: string, env: Env): string {
+  const override = regionEndpointOverride(region, env)
+  if (override === undefined) {
+    return parseEndpoint('endpoint', hssEndpoint(region))
+  }
+  try {
+    return parseEndpoint('endpoint', override)
+  } catch (error) {
+    if (!(error instanceof InputError)) throw error
+    const variable = `HUAWEICLOUD_SDK_REGION_HSS_${region.toUpperCase().replace(/-/g, '_')}`
+    throw new InputError(
+      'endpoint',
+      error.value,
+      `${error.expected} The value comes from the environment variable ${variable}, read because endpoint is empty.`
+    )
+  }
+}
+
 function readAuth(env: Env): Auth {
   const accessKey = inputOrEnv(
     'access-key',
@@ -237,15 +255,14 @@ function readAuth(env: Env): Auth {
   }
 
   // Credentials are never quoted back: the error names the inputs only.
+  // Exactly one way in: keys found in the environment count too, so a token
+  // never silently wins over keys that huaweicloud/auth-action exported.
   if (authToken !== '') {
-    if (
-      core.getInput('access-key') !== '' ||
-      core.getInput('secret-key') !== ''
-    ) {
+    if (accessKey !== '' || secretKey !== '' || securityToken !== '') {
       throw new InputError(
         'auth-token',
         '***',
-        'give either auth-token or access-key and secret-key, not both.'
+        'give either auth-token or access-key and secret-key, not both; access-key, secret-key or security-token is also set, as an input or from the environment (HUAWEI_CLOUD_ACCESS_KEY_ID, HUAWEICLOUD_SDK_AK, CLOUD_SDK_AK and their secret keys).'
       )
     }
     return { kind: 'token', token: authToken }
@@ -282,7 +299,7 @@ function increaseLimit(name: string, parse: (text: string) => number) {
     : { text: core.getInput(name), increase }
 }
 
-function readLimits(): Limits {
+function readLimits(hasBaseline: boolean): Limits {
   const limits: Limits = {
     maxSize: limit('max-size', parseSize),
     warnSize: limit('warn-size', parseSize),
@@ -292,6 +309,24 @@ function readLimits(): Limits {
     warnSizeIncrease: increaseLimit('warn-size-increase', parseSize),
     maxFilesIncrease: increaseLimit('max-files-increase', parseCount),
     warnFilesIncrease: increaseLimit('warn-files-increase', parseCount)
+  }
+
+  // A growth limit with nothing to grow from would be ignored in silence.
+  if (!hasBaseline) {
+    for (const name of [
+      'max-size-increase',
+      'warn-size-increase',
+      'max-files-increase',
+      'warn-files-increase'
+    ]) {
+      if (core.getInput(name) !== '') {
+        throw new InputError(
+          name,
+          core.getInput(name),
+          'a growth limit needs baseline-image-id, the image to compare with.'
+        )
+      }
+    }
   }
 
   // A warning tier above the failing one could never be seen: refuse it.
@@ -369,25 +404,35 @@ function readComment(): CommentSettings {
  * Throws InputError naming the first input that cannot be used.
  */
 export function readSettings(env: Env = process.env): Settings {
-  const imageIds = parseList(core.getInput('image-id'))
-  if (imageIds.length === 0) {
+  // Pairs are formed before repeats are dropped, so one baseline may serve
+  // several images and a repeated image keeps its own baseline.
+  const images = splitList(core.getInput('image-id'))
+  if (images.length === 0) {
     throw new InputError(
       'image-id',
       core.getInput('image-id'),
       'expected at least one HSS image id (one per line or separated by commas).'
     )
   }
-  for (const id of imageIds) checkImageId('image-id', id)
-
-  const baselineIds = parseList(core.getInput('baseline-image-id'))
-  for (const id of baselineIds) checkImageId('baseline-image-id', id)
-  if (baselineIds.length > 0 && baselineIds.length !== imageIds.length) {
+  for (const id of images) checkImageId('image-id', id)
+  const baselines = splitList(core.getInput('baseline-image-id'))
+  for (const id of baselines) checkImageId('baseline-image-id', id)
+  if (baselines.length > 0 && baselines.length !== images.length) {
     throw new InputError(
       'baseline-image-id',
       core.getInput('baseline-image-id'),
-      `expected one baseline per image-id, paired in order (${imageIds.length} image(s), ${baselineIds.length} baseline(s)).`
+      `expected one baseline per image-id, paired in order (${images.length} image(s), ${baselines.length} baseline(s)).`
     )
   }
+  const pairs = [
+    ...new Map(
+      images.map((id, i) => [`${id}\n${baselines[i] ?? ''}`, i])
+    ).values()
+  ]
+  const imageIds = pairs.map((i) => images[i] as string)
+  const baselineIds = baselines.length
+    ? pairs.map((i) => baselines[i] as string)
+    : []
 
   const imageType = oneOf('image-type', IMAGE_TYPES)
   const namespace = core.getInput('namespace')
@@ -466,10 +511,7 @@ export function readSettings(env: Env = process.env): Settings {
   const endpoint =
     endpointInput !== ''
       ? parseEndpoint('endpoint', endpointInput)
-      : parseEndpoint(
-          'endpoint',
-          regionEndpointOverride(region, env) ?? hssEndpoint(region)
-        )
+      : endpointFromRegion(region, env)
   const iamInput = core.getInput('iam-endpoint')
   // An IAM endpoint is only needed when the project id must be looked up, so
   // a region this version does not know is fine when the project id is given.
@@ -526,7 +568,7 @@ export function readSettings(env: Env = process.env): Settings {
     waitForScanMs,
     concurrency: wholeNumber('concurrency', 1, 64),
     summary: boolean('summary'),
-    limits: readLimits(),
+    limits: readLimits(baselineIds.length > 0),
     failOnThreshold: boolean('fail-on-threshold'),
     comment: readComment()
   }

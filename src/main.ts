@@ -7,7 +7,13 @@ import { HuaweiClient, type Logger } from './huawei/client.js'
 import { resolveProjectId } from './huawei/iam.js'
 import { maskCredentials, readSettings, type Settings } from './inputs.js'
 import { measureImage, type MeasureOptions } from './measure.js'
-import { annotate, postComment, writeOutputs, writeSummary } from './publish.js'
+import {
+  annotate,
+  coreLogger,
+  postComment,
+  writeOutputs,
+  writeSummary
+} from './publish.js'
 import {
   limitTexts,
   SCHEMA_VERSION,
@@ -17,11 +23,7 @@ import {
 } from './report/model.js'
 import { formatCount, formatDuration, formatSize } from './units.js'
 
-const log: Logger = {
-  debug: (m) => core.debug(m),
-  info: (m) => core.info(m),
-  warning: (m) => core.warning(m)
-}
+const log: Logger = coreLogger
 
 /**
  * The whole step, top to bottom: settings, project id, figures, verdict,
@@ -76,28 +78,44 @@ async function gate(
     signal
   })
 
+  // A project that cannot be found still ends in a report: every image is
+  // marked unmeasured, so outputs, summary and comment never go stale.
   let projectId = settings.projectId
+  let lookupFailure: unknown
   if (projectId === '') {
-    projectId = (
-      await resolveProjectId(client, settings.iamEndpoint, settings.region)
-    ).projectId
-    core.info(`Project of ${settings.region}: ${projectId} (found through IAM)`)
+    try {
+      projectId = (
+        await resolveProjectId(client, settings.iamEndpoint, settings.region)
+      ).projectId
+      core.info(
+        `Project of ${settings.region}: ${projectId} (found through IAM)`
+      )
+    } catch (error) {
+      lookupFailure = error
+    }
   }
 
-  const images = await measureAll(settings, {
-    client,
-    target: { endpoint: settings.endpoint, region: settings.region, projectId },
-    query: {
-      imageType: settings.imageType,
-      namespace: settings.namespace,
-      imageName: settings.imageName,
-      tagName: settings.tagName,
-      enterpriseProjectId: settings.enterpriseProjectId
-    },
-    waitForScanMs: settings.waitForScanMs,
-    log,
-    signal
-  })
+  const images =
+    lookupFailure === undefined
+      ? await measureAll(settings, {
+          client,
+          target: {
+            endpoint: settings.endpoint,
+            region: settings.region,
+            projectId
+          },
+          query: {
+            imageType: settings.imageType,
+            namespace: settings.namespace,
+            imageName: settings.imageName,
+            tagName: settings.tagName,
+            enterpriseProjectId: settings.enterpriseProjectId
+          },
+          waitForScanMs: settings.waitForScanMs,
+          log,
+          signal
+        })
+      : unmeasured(settings, oneLine(lookupFailure))
 
   const report = buildReport(settings, projectId, images)
   core.info(`Verdict: ${report.status}`)
@@ -106,6 +124,19 @@ async function gate(
   if (settings.summary) await writeSummary(report)
   await postComment(report, settings, reportSignal)
   annotate(report)
+}
+
+/** Every image, when there is no project to look it up in. */
+function unmeasured(settings: Settings, why: string): ImageResult[] {
+  return settings.imageIds.map((imageId, i) => {
+    const baselineId = settings.baselineIds[i]
+    return {
+      imageId,
+      status: 'error',
+      error: why,
+      ...(baselineId ? { baseline: { imageId: baselineId, error: why } } : {})
+    }
+  })
 }
 
 /** Every image and baseline, each id queried once, `concurrency` at a time. */
@@ -160,7 +191,13 @@ function buildReport(
   projectId: string,
   images: ImageResult[]
 ): RunReport {
-  const measured = images.every((i) => i.figures)
+  const files = images.reduce((n, i) => n + (i.figures?.files ?? 0), 0)
+  const size = images.reduce((n, i) => n + (i.figures?.size ?? 0), 0)
+  // Each figure is a safe integer; a sum past 2^53 would not be exact.
+  const summable =
+    images.every((i) => i.figures) &&
+    Number.isSafeInteger(files) &&
+    Number.isSafeInteger(size)
   const status: Status = worst(
     images.map((i): Status => (i.status === 'error' ? 'fail' : i.status))
   )
@@ -185,12 +222,7 @@ function buildReport(
     },
     limits: limitTexts(settings.limits),
     images,
-    totals: measured
-      ? {
-          files: images.reduce((n, i) => n + (i.figures?.files ?? 0), 0),
-          size: images.reduce((n, i) => n + (i.figures?.size ?? 0), 0)
-        }
-      : undefined
+    totals: summable ? { files, size } : undefined
   }
 }
 

@@ -21,6 +21,13 @@ import {
 } from './report/summary.js'
 import { formatSize } from './units.js'
 
+/** The runner's log, for the rooms that take a logger instead of core. */
+export const coreLogger = {
+  debug: (message: string) => core.debug(message),
+  info: (message: string) => core.info(message),
+  warning: (message: string) => core.warning(message)
+}
+
 export function writeOutputs(report: RunReport): void {
   core.setOutput('status', report.status)
   const totals = report.totals
@@ -122,17 +129,26 @@ function runContext(event: PullRequestEvent = readEvent()): RenderContext {
   }
 }
 
-/** The default comment key: one per workflow, job and set of images. */
+/**
+ * The default comment key: one per workflow, job, place and set of images
+ * (with their baselines), so matrix legs that differ in any of these keep
+ * separate comments. Legs that differ only in their limits need comment-key.
+ */
 export function defaultCommentKey(settings: Settings): string {
   const env = process.env
   const parts = [
     env.GITHUB_WORKFLOW ?? '',
     env.GITHUB_JOB ?? '',
+    settings.endpoint,
+    settings.region,
+    settings.projectId,
     settings.imageType,
     settings.namespace,
     settings.imageName,
     settings.tagName,
-    ...settings.imageIds
+    ...settings.imageIds,
+    '',
+    ...settings.baselineIds
   ]
   return createHash('sha256')
     .update(parts.join('\n'))
@@ -155,9 +171,11 @@ export async function postComment(
   const isPullRequestEvent =
     eventName === 'pull_request' || eventName === 'pull_request_target'
   if (comment.mode === 'auto' && !isPullRequestEvent) {
-    core.debug(
-      `No pull request comment: comment is auto and the event is ${eventName || 'unknown'}; comment: always with pr-number comments from other events.`
-    )
+    const why = `No pull request comment: comment is auto and the event is ${eventName || 'unknown'}; comment: always with pr-number comments from other events.`
+    // A pr-number given here was meant to be used: say so out loud.
+    if (comment.prNumber !== undefined) {
+      core.warning(why, { title: 'Pull request comment not written' })
+    } else core.debug(why)
     return
   }
   const event = readEvent()
@@ -199,11 +217,7 @@ export async function postComment(
         }),
       createIfMissing:
         threshold === 'always' || atLeast(report.status, threshold),
-      log: {
-        debug: (m) => core.debug(m),
-        info: (m) => core.info(m),
-        warning: (m) => core.warning(m)
-      },
+      log: coreLogger,
       signal
     })
     core.setOutput('comment-url', result.url)

@@ -18,6 +18,7 @@ import {
 } from '@jest/globals'
 
 import {
+  ACTIONS_BOT,
   forbiddenFault,
   secondaryRateLimitFault,
   startGitHubServer,
@@ -296,7 +297,7 @@ describe('later runs on the same pull request', () => {
     await gate()
     const oldest = onlyComment()
     // A second run that raced the first also found none and created one.
-    github.seed(OWNER, REPO, PR, [oldest.body])
+    github.seed(OWNER, REPO, PR, [{ body: oldest.body, ...ACTIONS_BOT }])
     const copy = stored()[1] as StoredComment
     const before = github.requests.length
 
@@ -320,7 +321,7 @@ describe('later runs on the same pull request', () => {
     await gate()
     const newer = onlyComment()
     github.seed(OWNER, REPO, PR, [
-      { body: newer.body, created_at: '2024-12-31T23:59:59Z' }
+      { body: newer.body, created_at: '2024-12-31T23:59:59Z', ...ACTIONS_BOT }
     ])
     const older = stored()[1] as StoredComment
 
@@ -330,6 +331,74 @@ describe('later runs on the same pull request', () => {
     expect(kept.id).toBe(older.id)
     expect(kept.body).toContain(NEXT_SHA)
     expect(run.outputs['comment-url']).toBe(older.html_url)
+  })
+})
+
+describe("a comment that copies the report's marker", () => {
+  const AUTHOR = { login: 'pr-author', type: 'User' }
+
+  function touching(id: number): string[] {
+    return github.requests
+      .filter((r) => r.path.endsWith(`/issues/comments/${id}`))
+      .map((r) => r.method)
+  }
+
+  it('is neither edited nor deleted, and the report comment is still updated', async () => {
+    await gate()
+    const report = onlyComment()
+    const marker = report.body.split('\n')[0] ?? ''
+    expect(marker).toMatch(/^<!--.*-->$/)
+    // The pull request's author posts a comment that starts with the same
+    // hidden line and claims to be older than the report.
+    github.seed(OWNER, REPO, PR, [
+      {
+        body: `${marker}\n### ✅ HSS image size gate: pass\n\nTrust me.`,
+        created_at: '2024-12-31T23:59:59Z',
+        ...AUTHOR
+      }
+    ])
+    const spoof = stored()[1] as StoredComment
+    const before = github.requests.length
+
+    const run = await gate({ event: pullRequestEvent(NEXT_SHA), debug: true })
+
+    expect(run.exitCode).toBe(0)
+    expect(calls(before)).toEqual(['GET page 1', 'PATCH'])
+    const [updated, untouched] = stored()
+    expect(updated?.id).toBe(report.id)
+    expect(updated?.body).toContain(NEXT_SHA)
+    expect(untouched).toEqual(spoof)
+    expect(touching(spoof.id)).toEqual([])
+    expect(run.outputs['comment-url']).toBe(report.html_url)
+    // Said at debug level only: anyone can post such comments.
+    expect(debugLines(run)).toContainEqual(
+      expect.stringMatching(/Ignored 1 comment\(s\) .*\(pr-author\)/)
+    )
+    expect(commentWarnings(run)).toEqual([])
+    expect(run.annotations.filter((a) => /pr-author/.test(a.message))).toEqual(
+      []
+    )
+  })
+
+  it('does not stop the first run from creating the report', async () => {
+    // The marker is the same on every pull request the workflow runs on, so
+    // it can be copied from the report on another one before any run here.
+    await gate({ event: pullRequestEvent(HEAD_SHA, 'pull_request', 8) })
+    const marker = onlyComment(8).body.split('\n')[0] ?? ''
+    expect(marker).toMatch(/^<!--.*-->$/)
+    github.seed(OWNER, REPO, PR, [{ body: `${marker}\nfake`, ...AUTHOR }])
+    const spoof = onlyComment()
+    const before = github.requests.length
+
+    const run = await gate()
+
+    expect(run.exitCode).toBe(0)
+    expect(calls(before)).toEqual(['GET page 1', 'POST'])
+    const [kept, report] = stored()
+    expect(kept).toEqual(spoof)
+    expect(report?.body.split('\n')[0]).toBe(marker)
+    expect(report?.user).toEqual(ACTIONS_BOT)
+    expect(run.outputs['comment-url']).toBe(report?.html_url)
   })
 })
 
@@ -481,14 +550,6 @@ describe('events without a pull request to comment on', () => {
   const cases: Array<[string, GateOptions, RegExp]> = [
     ['a push event', { event: { name: 'push', payload: {} } }, /push/],
     [
-      'a push event even with pr-number while comment is auto',
-      {
-        event: { name: 'push', payload: {} },
-        inputs: { 'pr-number': '42' }
-      },
-      /auto/
-    ],
-    [
       'comment: never on a pull request',
       { inputs: { comment: 'never' } },
       /never/
@@ -507,6 +568,25 @@ describe('events without a pull request to comment on', () => {
       /pull_request/
     ]
   ]
+
+  it('warns, and attempts nothing, on a push event with pr-number while comment is auto', async () => {
+    const run = await gate({
+      event: { name: 'push', payload: {} },
+      inputs: { 'pr-number': '42' }
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs.status).toBe('pass')
+    expect(run.outputs['comment-url']).toBe('')
+    expect(github.requests).toEqual([])
+    expect(stored(42)).toEqual([])
+    const warnings = commentWarnings(run)
+    expect(warnings).toHaveLength(1)
+    expect(warnings[0]?.message).toMatch(
+      /comment is auto and the event is push/
+    )
+    expect(warnings[0]?.message).toMatch(/comment: always/)
+  })
 
   it.each(cases)(
     'attempts nothing on %s and says why in a debug line',

@@ -478,8 +478,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       exitCode: 1,
       requests: 1,
       error: /IAM answered 401 .*Not retried/,
-      maxMs: SLACK_MS,
-      reported: false
+      maxMs: SLACK_MS
     }
   },
   // ---- the step's own timeout --------------------------------------------------

@@ -1,8 +1,14 @@
 /**
  * A loopback stand-in for the slice of GitHub's REST API the sticky comment
  * uses: listing (paginated like GitHub, `Link` header included), creating,
- * editing and deleting issue comments. Tests reach it through GITHUB_API_URL
- * or the `apiUrl` of a request, and assert on `requests` and `comments()`.
+ * editing and deleting issue comments, and `GET /user`. Tests reach it through
+ * GITHUB_API_URL or the `apiUrl` of a request, and assert on `requests` and
+ * `comments()`.
+ *
+ * Like GitHub, it has one identity behind its token: comments created through
+ * the API are written by it, an installation token (`ghs_`, the default) is a
+ * bot that `GET /user` refuses, and a comment by someone else cannot be edited
+ * or deleted (403).
  */
 import { randomBytes } from 'node:crypto'
 import {
@@ -46,13 +52,23 @@ export interface GitHubFault {
   times?: number
 }
 
-/** A pre-existing comment with its author or creation time chosen. */
+/**
+ * A pre-existing comment with its author or creation time chosen. Without a
+ * login it is written by a person, `octocat` (type `User`), not by the token;
+ * seed `ACTIONS_BOT` for a comment the action's GITHUB_TOKEN wrote. The type
+ * defaults to `Bot` for a login ending in `[bot]`, else `User`.
+ */
 export interface SeedComment {
   body: string
   login?: string
   type?: string
   created_at?: string
 }
+
+/** A seeded comment's author for one the action's GITHUB_TOKEN wrote. */
+export const ACTIONS_BOT = { login: 'github-actions[bot]', type: 'Bot' }
+/** The author of a seeded comment when none is given. */
+export const SEED_USER = { login: 'octocat', type: 'User' }
 
 export interface GitHubServer {
   /** The API root to use as GITHUB_API_URL, without a trailing slash. */
@@ -74,8 +90,13 @@ export interface GitHubServer {
 export interface GitHubServerOptions {
   /** The token every request must carry; 'ghs_testtoken000' by default. */
   token?: string
-  /** The author of the comments the stand-in creates. */
+  /**
+   * The token's identity, which writes the comments created through the API:
+   * `github-actions[bot]` for a `ghs_` token, `monalisa` otherwise.
+   */
   login?: string
+  /** The identity's account type: `Bot` for a `ghs_` token, else `User`. */
+  type?: string
 }
 
 const DOCS = 'https://docs.github.com/rest'
@@ -166,7 +187,11 @@ export async function startGitHubServer(
   options: GitHubServerOptions = {}
 ): Promise<GitHubServer> {
   const token = options.token ?? 'ghs_testtoken000'
-  const login = options.login ?? 'github-actions[bot]'
+  // An installation token (GITHUB_TOKEN or a GitHub App's) acts as a bot
+  // and may not read GET /user; any other token acts as a person.
+  const installation = token.startsWith('ghs_')
+  const login = options.login ?? (installation ? ACTIONS_BOT.login : 'monalisa')
+  const type = options.type ?? (installation ? ACTIONS_BOT.type : 'User')
   const requests: GitHubRequest[] = []
   const faults: Array<GitHubFault & { left: number }> = []
   const repositories = new Map<string, Repository>()
@@ -208,10 +233,12 @@ export async function startGitHubServer(
   ): StoredComment => {
     const id = nextCommentId++
     const created = seed.created_at ?? tick()
+    const author = seed.login ?? SEED_USER.login
+    const authorType = author.endsWith('[bot]') ? 'Bot' : 'User'
     const comment: StoredComment = {
       id,
       body: seed.body,
-      user: { login: seed.login ?? login, type: seed.type ?? 'Bot' },
+      user: { login: author, type: seed.type ?? authorType },
       created_at: created,
       updated_at: created,
       html_url:
@@ -313,12 +340,39 @@ export async function startGitHubServer(
     )
   }
 
+  const forbidden = () =>
+    new HttpAnswer(403, {
+      message: installation
+        ? 'Resource not accessible by integration'
+        : 'Resource not accessible by personal access token',
+      documentation_url: DOCS,
+      status: '403'
+    })
+
   const route = (
     method: string,
     path: string,
     query: Record<string, string>,
     body: unknown
   ): HttpAnswer => {
+    if (path === '/user' && method === 'GET') {
+      // GitHub refuses GET /user to installation tokens.
+      if (installation) {
+        return new HttpAnswer(403, {
+          message: 'Resource not accessible by integration',
+          documentation_url: `${DOCS}/users/users#get-the-authenticated-user`,
+          status: '403'
+        })
+      }
+      return new HttpAnswer(200, {
+        login,
+        id: 583231,
+        node_id: 'MDQ6VXNlcjU4MzIzMQ==',
+        type,
+        site_admin: false,
+        html_url: `https://github.com/${login}`
+      })
+    }
     const list =
       /^\/repos\/([^/]+)\/([^/]+)\/issues\/(\d+)\/comments$/.exec(path) ??
       /^\/repositories\/(\d+)\/issues\/(\d+)\/comments$/.exec(path)
@@ -339,7 +393,7 @@ export async function startGitHubServer(
       if (method === 'POST') {
         const text = commentBody(body)
         if (text instanceof HttpAnswer) return text
-        const created = addComment(found, issue, { body: text })
+        const created = addComment(found, issue, { body: text, login, type })
         const rendered = render(found, issue, created)
         return new HttpAnswer(201, rendered, { location: rendered.url })
       }
@@ -359,6 +413,14 @@ export async function startGitHubServer(
 
       if (method === 'GET') {
         return new HttpAnswer(200, render(found, hit.issue, comment))
+      }
+      // The token may change only its own identity's comments (one with
+      // admin rights could do more; this one has none).
+      if (
+        (method === 'PATCH' || method === 'DELETE') &&
+        comment.user.login.toLowerCase() !== login.toLowerCase()
+      ) {
+        return forbidden()
       }
       if (method === 'PATCH') {
         const text = commentBody(body)

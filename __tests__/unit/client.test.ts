@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   shorten
 } from '../../src/huawei/client.js'
-import { parseEndpoint, parseList } from '../../src/inputs.js'
+import { parseEndpoint, splitList } from '../../src/inputs.js'
 
 describe('error bodies', () => {
   it("reads the gateway's and HSS's error_code and error_msg", () => {
@@ -86,8 +86,8 @@ describe('endpoints given as inputs', () => {
 })
 
 describe('lists of ids', () => {
-  it('splits on lines and commas, dropping blanks and repeats', () => {
-    expect(parseList('a\n\n b ,c,a\n')).toEqual(['a', 'b', 'c'])
-    expect(parseList('  ')).toEqual([])
+  it('splits on lines and commas, dropping blanks', () => {
+    expect(splitList('a\n\n b ,c,a\n')).toEqual(['a', 'b', 'c', 'a'])
+    expect(splitList('  ')).toEqual([])
   })
 })

@@ -6,6 +6,7 @@ import {
   type StickyCommentRequest
 } from '../../src/github/comment.js'
 import {
+  ACTIONS_BOT,
   forbiddenFault,
   primaryRateLimitFault,
   secondaryRateLimitFault,
@@ -122,7 +123,7 @@ describe('upsertStickyComment', () => {
     const unrelated = Array.from({ length: 250 }, (_, i) => `LGTM ${i}`)
     server.seed(OWNER, REPO, PR, [
       ...unrelated,
-      `${commentMarker(request().key)}\nold report`
+      { body: `${commentMarker(request().key)}\nold report`, ...ACTIONS_BOT }
     ])
 
     const result = await upsertStickyComment(request())
@@ -142,8 +143,8 @@ describe('upsertStickyComment', () => {
     const marker = commentMarker(request().key)
     server.seed(OWNER, REPO, PR, [
       'unrelated',
-      `${marker}\nfirst run`,
-      `${marker}\nraced run`
+      { body: `${marker}\nfirst run`, ...ACTIONS_BOT },
+      { body: `${marker}\nraced run`, ...ACTIONS_BOT }
     ])
     const [unrelated, oldest, newer] = comments()
 
@@ -162,7 +163,10 @@ describe('upsertStickyComment', () => {
 
   it('warns and carries on when a duplicate cannot be deleted', async () => {
     const marker = commentMarker(request().key)
-    server.seed(OWNER, REPO, PR, [`${marker}\nfirst`, `${marker}\nsecond`])
+    server.seed(OWNER, REPO, PR, [
+      { body: `${marker}\nfirst`, ...ACTIONS_BOT },
+      { body: `${marker}\nsecond`, ...ACTIONS_BOT }
+    ])
     server.inject(forbiddenFault({ method: 'DELETE' }))
 
     const result = await upsertStickyComment(request())
@@ -181,8 +185,8 @@ describe('upsertStickyComment', () => {
     const marker = commentMarker(request().key)
     const at = '2025-01-06T08:00:00Z'
     server.seed(OWNER, REPO, PR, [
-      { body: `${marker}\na`, created_at: at },
-      { body: `${marker}\nb`, created_at: at }
+      { body: `${marker}\na`, created_at: at, ...ACTIONS_BOT },
+      { body: `${marker}\nb`, created_at: at, ...ACTIONS_BOT }
     ])
     const [lower, higher] = comments()
 
@@ -194,7 +198,7 @@ describe('upsertStickyComment', () => {
 
   it('never touches a comment that carries a different key', async () => {
     const otherBody = `${commentMarker('linux/arm64')}\nthe other leg`
-    server.seed(OWNER, REPO, PR, [otherBody])
+    server.seed(OWNER, REPO, PR, [{ body: otherBody, ...ACTIONS_BOT }])
     const [other] = comments()
 
     await upsertStickyComment(request({ key: 'linux/amd64' }))
@@ -348,6 +352,204 @@ describe('upsertStickyComment', () => {
     expect(logs.some((l) => l.message.includes(TOKEN))).toBe(false)
     expect(sent('GET')[0]?.headers.authorization).toBe(`token ${TOKEN}`)
   })
+})
+
+describe('whose marked comments count', () => {
+  const PAT = 'ghp_maintainerToken0000000000000000000000'
+  const MAINTAINER = 'octo-maintainer'
+  const SPOOFER = { login: 'mallory', type: 'User' }
+
+  function marker() {
+    return commentMarker(request().key)
+  }
+
+  function touching(id: number | undefined) {
+    return server.requests.filter(
+      (r) => r.path === `/repos/${OWNER}/${REPO}/issues/comments/${id}`
+    )
+  }
+
+  function userRequests() {
+    return server.requests.filter((r) => r.path === '/user')
+  }
+
+  async function restartAs(token: string, login?: string, type?: string) {
+    await server.close()
+    server = await startGitHubServer({ token, login, type })
+  }
+
+  it('ignores an older copy of the marker written by someone else and updates its own', async () => {
+    server.seed(OWNER, REPO, PR, [
+      { body: `${marker()}\nI am the report now`, ...SPOOFER },
+      { body: `${marker()}\nold report`, ...ACTIONS_BOT }
+    ])
+    const [spoof, ours] = comments()
+
+    const result = await upsertStickyComment(request())
+
+    expect(result).toMatchObject({
+      action: 'updated',
+      id: ours?.id,
+      url: ours?.html_url,
+      removedDuplicates: []
+    })
+    expect(comments()).toHaveLength(2)
+    expect(comments()[0]).toEqual(spoof)
+    expect(comments()[1]?.body).toBe(`${marker()}\n${request().body}`)
+    expect(touching(spoof?.id)).toEqual([])
+    expect(sent('DELETE')).toEqual([])
+    expect(sent('PATCH').map((r) => r.path)).toEqual([
+      `/repos/${OWNER}/${REPO}/issues/comments/${ours?.id}`
+    ])
+    // An installation token is a bot: GitHub would refuse GET /user anyway.
+    expect(userRequests()).toEqual([])
+    const debug = logs.filter((l) => l.level === 'debug').map((l) => l.message)
+    expect(debug).toContainEqual(
+      expect.stringMatching(/^Ignored 1 comment\(s\) .*\(mallory\)/)
+    )
+    expect(
+      logs.filter((l) => l.level !== 'debug').map((l) => l.message)
+    ).toEqual([`Updated report comment ${ours?.html_url}`])
+  })
+
+  it("creates its own comment when the only copies of the marker are someone else's", async () => {
+    server.seed(OWNER, REPO, PR, [
+      { body: `${marker()}\nfake one`, ...SPOOFER },
+      { body: `${marker()}\nfake two`, login: 'eve' }
+    ])
+    const before = comments()
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.action).toBe('created')
+    const after = comments()
+    expect(after).toHaveLength(3)
+    expect(after.slice(0, 2)).toEqual(before)
+    expect(after[2]).toMatchObject({
+      id: result.id,
+      body: `${marker()}\n${request().body}`,
+      user: ACTIONS_BOT
+    })
+    expect(sent('PATCH')).toEqual([])
+    expect(sent('DELETE')).toEqual([])
+    expect(logs.filter((l) => l.level === 'warning')).toEqual([])
+    const debug = logs.filter((l) => l.level === 'debug').map((l) => l.message)
+    expect(debug).toContainEqual(
+      expect.stringMatching(/^Ignored 2 comment\(s\) .*\(mallory, eve\)/)
+    )
+  })
+
+  it("skips, touching nothing, when only someone else's copy exists and creating is not allowed", async () => {
+    server.seed(OWNER, REPO, PR, [{ body: `${marker()}\nfake`, ...SPOOFER }])
+    const before = comments()
+
+    const result = await upsertStickyComment(
+      request({ createIfMissing: false })
+    )
+
+    expect(result.action).toBe('skipped')
+    expect(comments()).toEqual(before)
+    expect(server.requests.map((r) => r.method)).toEqual(['GET'])
+  })
+
+  it("with a personal access token, asks GET /user once and counts only that user's comments", async () => {
+    await restartAs(PAT, MAINTAINER)
+    server.seed(OWNER, REPO, PR, [
+      { body: `${marker()}\nby the bot`, ...ACTIONS_BOT },
+      { body: `${marker()}\nby someone`, ...SPOOFER },
+      { body: `${marker()}\nfirst report`, login: MAINTAINER },
+      { body: `${marker()}\nraced report`, login: MAINTAINER }
+    ])
+    const [bot, spoof, ours, copy] = comments()
+
+    const result = await upsertStickyComment(request({ token: PAT }))
+
+    expect(userRequests()).toHaveLength(1)
+    expect(userRequests()[0]?.headers.authorization).toBe(`token ${PAT}`)
+    expect(result).toMatchObject({
+      action: 'updated',
+      id: ours?.id,
+      removedDuplicates: [copy?.id]
+    })
+    expect(comments().map((c) => c.id)).toEqual([bot?.id, spoof?.id, ours?.id])
+    expect(comments().slice(0, 2)).toEqual([bot, spoof])
+    expect(touching(bot?.id)).toEqual([])
+    expect(touching(spoof?.id)).toEqual([])
+    const debug = logs.filter((l) => l.level === 'debug').map((l) => l.message)
+    expect(debug).toContainEqual(
+      expect.stringMatching(/^Ignored 2 comment\(s\) .*github-actions\[bot\]/)
+    )
+  })
+
+  it('with a personal access token, finds the comment it created on the next run', async () => {
+    await restartAs(PAT, MAINTAINER)
+
+    const first = await upsertStickyComment(request({ token: PAT }))
+    expect(comments()[0]?.user).toEqual({ login: MAINTAINER, type: 'User' })
+    const second = await upsertStickyComment(
+      request({ token: PAT, body: 'v2' })
+    )
+
+    expect(second).toMatchObject({ action: 'updated', id: first.id })
+    expect(comments()).toHaveLength(1)
+    expect(userRequests()).toHaveLength(1)
+  })
+
+  it('does not ask GET /user when no comment carries the marker', async () => {
+    await restartAs(PAT, MAINTAINER)
+    server.seed(OWNER, REPO, PR, [
+      'LGTM',
+      `> ${marker()}\n> quoted`,
+      {
+        body: `${commentMarker('another key')}\nother report`,
+        login: MAINTAINER
+      }
+    ])
+
+    const result = await upsertStickyComment(request({ token: PAT }))
+
+    expect(result.action).toBe('created')
+    expect(userRequests()).toEqual([])
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /repos/${OWNER}/${REPO}/issues/${PR}/comments`,
+      `POST /repos/${OWNER}/${REPO}/issues/${PR}/comments`
+    ])
+  })
+
+  it.each([401, 403])(
+    'falls back to counting bot comments when GET /user answers %i',
+    async (status) => {
+      // A token of no known format that is in fact an installation's.
+      const token = 'v1.0123456789abcdef0123456789abcdef01234567'
+      await restartAs(token, ACTIONS_BOT.login, ACTIONS_BOT.type)
+      server.inject(
+        status === 403
+          ? forbiddenFault({ method: 'GET', path: /^\/user$/ })
+          : { method: 'GET', path: /^\/user$/, status }
+      )
+      server.seed(OWNER, REPO, PR, [
+        { body: `${marker()}\nfake`, ...SPOOFER },
+        { body: `${marker()}\nold report`, ...ACTIONS_BOT }
+      ])
+      const [spoof, ours] = comments()
+
+      const result = await upsertStickyComment(request({ token }))
+
+      expect(result).toMatchObject({ action: 'updated', id: ours?.id })
+      expect(comments()[0]).toEqual(spoof)
+      expect(touching(spoof?.id)).toEqual([])
+      expect(userRequests().map((r) => r.status)).toEqual([status])
+      expect(logs.filter((l) => l.level === 'warning')).toEqual([])
+      const debug = logs
+        .filter((l) => l.level === 'debug')
+        .map((l) => l.message)
+      expect(debug).toContainEqual(
+        expect.stringMatching(
+          new RegExp(`refused to name the token's user \\(HTTP ${status}\\)`)
+        )
+      )
+    }
+  )
 })
 
 describe('commentMarker', () => {

@@ -1,6 +1,7 @@
 /**
  * The sticky pull-request comment: one comment per report key, found by a
- * hidden marker on its first line, created once and then edited in place.
+ * hidden marker on its first line and written by the token's own identity,
+ * created once and then edited in place.
  *
  * The caller loads this module with `await import()` only when a comment is
  * wanted, so nothing here runs at load time.
@@ -92,7 +93,8 @@ export function commentMarker(key: string): string {
 /**
  * Creates the report's comment, or edits the one a previous run left, and
  * deletes any extra copies (two runs racing to create it). Running it again
- * never adds a comment.
+ * never adds a comment. A comment that carries the marker but was written by
+ * someone else is never edited or deleted.
  */
 export async function upsertStickyComment(
   req: StickyCommentRequest
@@ -113,18 +115,37 @@ export async function upsertStickyComment(
       per_page: 100
     })
   )
-  // No filter on the author: the identity behind a GITHUB_TOKEN cannot be
-  // read (GET /user is refused to installation tokens), and nobody starts a
-  // comment with this hidden line by accident.
-  const ours = all
-    .filter((comment) => firstLine(comment.body ?? '') === marker)
+  const marked = all.filter(
+    (comment) => firstLine(comment.body ?? '') === marker
+  )
+  // The marker alone proves nothing: anyone who can comment on the pull
+  // request (its author included) can start a comment with the same hidden
+  // line, and a copy older than the report would be taken for it: edited,
+  // and the real report deleted as a duplicate. So only comments written by
+  // the identity behind the token count; the list response names each
+  // comment's author, and `authorship` says which authors are that identity.
+  const isOurs =
+    marked.length > 0 ? await authorship(req, octokit, where) : () => false
+  const ours = marked
+    .filter(isOurs)
     .sort(
       (a, b) =>
         Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id
     )
   log.debug(
-    `${ours.length} of ${all.length} comments on ${where} carry ${marker}`
+    `${marked.length} of ${all.length} comments on ${where} carry ${marker}; ` +
+      `${ours.length} written by this token's identity`
   )
+  const ignored = marked.filter((comment) => !isOurs(comment))
+  if (ignored.length > 0) {
+    // Debug only: anyone can post these, and a warning per copy would let
+    // them fill the job's log and annotations.
+    log.debug(
+      `Ignored ${ignored.length} comment(s) on ${where} that carry the ` +
+        `marker but were written by someone else (${authorList(ignored)}); ` +
+        'they are neither edited nor deleted'
+    )
+  }
 
   const [kept, ...duplicates] = ours
   if (!kept) {
@@ -194,6 +215,67 @@ export async function upsertStickyComment(
   }
 
   return { action, url, id: kept.id, removedDuplicates }
+}
+
+interface Author {
+  user?: { login?: string; type?: string } | null
+}
+
+const MAX_AUTHORS_LOGGED = 10
+
+/**
+ * Which comments the token wrote. A GITHUB_TOKEN or a GitHub App installation
+ * token (`ghs_`) writes as a bot (`github-actions[bot]`, `<app>[bot]`), and
+ * GitHub refuses it `GET /user`, so a comment by any bot account counts: only
+ * GitHub Apps installed on the repository comment as bots, which a pull
+ * request author cannot do. Any other token (a personal access token, an
+ * OAuth or user-to-server token) writes as a user: `GET /user` names it, once
+ * and only when some comment carries the marker, and only that login counts.
+ * Should GitHub refuse that request (401 or 403), the bot rule applies.
+ */
+async function authorship(
+  req: StickyCommentRequest,
+  octokit: ReturnType<typeof createClient>,
+  where: string
+): Promise<(comment: Author) => boolean> {
+  const byBot = (comment: Author) => comment.user?.type === 'Bot'
+  if (req.token.startsWith('ghs_')) {
+    req.log.debug(
+      `Counting only comments by a bot on ${where} as this action's: ` +
+        'an installation token writes as one'
+    )
+    return byBot
+  }
+  try {
+    const { data } = await attempt(req, "reading the token's user", () =>
+      octokit.rest.users.getAuthenticated()
+    )
+    const login = data.login.toLowerCase()
+    req.log.debug(
+      `Counting only comments by ${data.login} on ${where} as this ` +
+        "action's: the token's user"
+    )
+    return (comment) => comment.user?.login?.toLowerCase() === login
+  } catch (error) {
+    if (!(error instanceof ServiceError) || !error.details.authFailure) {
+      throw error
+    }
+    req.log.debug(
+      `GitHub refused to name the token's user (HTTP ${error.details.status}); ` +
+        `counting only comments by a bot on ${where} as this action's`
+    )
+    return byBot
+  }
+}
+
+/** The distinct authors of `comments`, for a log line of bounded length. */
+function authorList(comments: Author[]): string {
+  const logins = [
+    ...new Set(comments.map((c) => c.user?.login ?? '(deleted user)'))
+  ]
+  const shown = logins.slice(0, MAX_AUTHORS_LOGGED).join(', ')
+  const more = logins.length - MAX_AUTHORS_LOGGED
+  return more > 0 ? `${shown} and ${more} more` : shown
 }
 
 function createClient(req: StickyCommentRequest) {

@@ -8,17 +8,8 @@ import axios, {
 
 import { sleep } from '../concurrency.js'
 import { ServiceError } from '../errors.js'
+import type { Auth } from './auth.js'
 import { encodePath, signRequest, buildQueryString } from './signer.js'
-
-export type Auth =
-  | {
-      kind: 'aksk'
-      accessKey: string
-      secretKey: string
-      /** Present with temporary credentials; sent and signed. */
-      securityToken?: string
-    }
-  | { kind: 'token'; token: string }
 
 export interface Logger {
   debug(message: string): void
@@ -275,7 +266,10 @@ export class HuaweiClient {
       }
     }
 
-    const error = serviceErrorFrom(request, response, requestId)
+    const error = serviceErrorFrom(request, response, requestId, {
+      now: this.now(),
+      maxRetries: this.options.maxRetries
+    })
     const status = response.status
     return {
       kind: 'failed',
@@ -301,8 +295,8 @@ export class HuaweiClient {
   ): number {
     if (retryAfterMs !== undefined) return Math.min(retryAfterMs, 60_000)
     const base = throttled ? 2000 : 500
-    const exp = Math.min(base * 2 ** attempt, 20_000)
-    return Math.round(exp * (1 + this.random() * 0.5))
+    const exp = base * 2 ** attempt
+    return Math.min(Math.round(exp * (1 + this.random() * 0.5)), 20_000)
   }
 
   private async sleep(
@@ -419,15 +413,21 @@ export function shorten(text: string, max = 200): string {
   )
 }
 
+interface HintContext {
+  now: Date
+  maxRetries: number
+}
+
 function serviceErrorFrom(
   request: ApiRequest,
   response: AxiosResponse<string>,
-  headerRequestId: string
+  headerRequestId: string,
+  context: HintContext
 ): ServiceError {
   const status = response.status
   const parsed = parseErrorBody(response.data ?? '')
   const requestId = headerRequestId || parsed.requestId || ''
-  const hint = hintFor(status, parsed.code, parsed.message, request)
+  const hint = hintFor(status, parsed.code, parsed.message, request, context)
   const what =
     parsed.code || parsed.message
       ? `${parsed.code ?? ''}${parsed.code && parsed.message ? ': ' : ''}${parsed.message ?? ''}`
@@ -454,28 +454,35 @@ function hintFor(
   status: number,
   code: string | undefined,
   message: string | undefined,
-  request: ApiRequest
+  request: ApiRequest,
+  context: HintContext
 ): string {
+  const iam = request.service === 'IAM'
   if (status === 401) {
     const clock = /expired/i.test(message ?? '')
-      ? ` The runner's clock reads ${new Date().toISOString()}; the gateway refuses signatures more than 15 minutes off its own.`
+      ? ` The runner's clock reads ${context.now.toISOString()}; the gateway refuses signatures more than 15 minutes off its own.`
       : ''
     return `check access-key and secret-key (or auth-token, or the security-token of temporary credentials) and the runner's clock.${clock} Not retried: HSS locks a key after 5 failed attempts in a row.`
   }
   if (status === 403) {
-    return 'the credentials are valid but lack permission: grant the IAM user HSS read access (e.g. the HSS ReadOnlyAccess policy) in this region, and check enterprise-project-id. Not retried.'
+    return iam
+      ? 'IAM refused to list the projects: set project-id so that no IAM call is needed. Not retried.'
+      : 'the credentials are valid but lack permission: grant the IAM user HSS read access (e.g. the HSS ReadOnlyAccess policy) in this region, and check enterprise-project-id. Not retried.'
   }
   if (status === 429) {
-    return 'HSS throttled the requests; raise max-retries, lower concurrency, or run the step later.'
+    return `${request.service} throttled the requests; raise max-retries, lower concurrency, or run the step later.`
   }
   if (status >= 500) {
-    return `${request.service} had an internal error; it was retried up to max-retries times. Try again later.`
+    return `${request.service} had an internal error${context.maxRetries > 0 ? ` (retried up to max-retries, ${context.maxRetries} time(s))` : ''}; try again later.`
   }
   if (status >= 300 && status < 400) {
-    return `the endpoint (${request.baseUrl}) redirects; set endpoint to the ${request.service} API's own address.`
+    return `the endpoint (${request.baseUrl}) redirects; set ${iam ? 'iam-endpoint' : 'endpoint'} to the ${request.service} API's own address.`
   }
   if (code === 'APIGW.0101') {
-    return `no such API at ${request.baseUrl}: check region and endpoint.`
+    return `no such API at ${request.baseUrl}: check region and ${iam ? 'iam-endpoint' : 'endpoint'}.`
+  }
+  if (iam) {
+    return 'check iam-endpoint and region, or set project-id so that no IAM call is needed.'
   }
   return 'check image-id, image-type (and namespace, image-name, tag-name for non-cicd images), region and project-id: the image must exist in that project and region.'
 }

@@ -7,10 +7,6 @@ import { formatCount, formatSize, formatSizeShort } from '../units.js'
 import type { ImageResult } from './model.js'
 import { deltas } from './model.js'
 
-export function describeFigure(check: Check, value: number): string {
-  return check.metric === 'size' ? formatSize(value) : formatCount(value)
-}
-
 function signed(check: Check, value: number): string {
   const sign = value > 0 ? '+' : value < 0 ? '-' : ''
   const abs = Math.abs(value)

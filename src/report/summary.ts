@@ -235,9 +235,7 @@ export function renderComment(
 ): string {
   const backWithin =
     report.status === 'pass' &&
-    (context.previousStatus === 'warn' ||
-      context.previousStatus === 'fail' ||
-      context.previousStatus === 'error')
+    (context.previousStatus === 'warn' || context.previousStatus === 'fail')
   const head = backWithin
     ? `### ${ICON.pass} ${TITLE}: back within limits`
     : `### ${verdictHeadline(report)}`
@@ -304,5 +302,5 @@ export function renderComment(
 
 /** The status a previous comment recorded, to tell "back within limits". */
 export function previousStatus(body: string): string | undefined {
-  return /<!-- status: (pass|warn|fail|error) -->/.exec(body)?.[1]
+  return /<!-- status: (pass|warn|fail) -->/.exec(body)?.[1]
 }

@@ -97,6 +97,11 @@ export interface GitHubServerOptions {
   login?: string
   /** The identity's account type: `Bot` for a `ghs_` token, else `User`. */
   type?: string
+  /**
+   * False: answer like a minimal stand-in that leaves `user` out of every
+   * comment (GitHub itself always names the author). True by default.
+   */
+  namesAuthors?: boolean
 }
 
 const DOCS = 'https://docs.github.com/rest'
@@ -192,6 +197,7 @@ export async function startGitHubServer(
   const installation = token.startsWith('ghs_')
   const login = options.login ?? (installation ? ACTIONS_BOT.login : 'monalisa')
   const type = options.type ?? (installation ? ACTIONS_BOT.type : 'User')
+  const namesAuthors = options.namesAuthors ?? true
   const requests: GitHubRequest[] = []
   const faults: Array<GitHubFault & { left: number }> = []
   const repositories = new Map<string, Repository>()
@@ -263,12 +269,16 @@ export async function startGitHubServer(
     issue_url: `${origin}/repos/${found.owner}/${found.name}/issues/${issue}`,
     id: c.id,
     node_id: `IC_kwDO${Buffer.from(String(c.id)).toString('base64url')}`,
-    user: {
-      login: c.user.login,
-      id: 41898282,
-      type: c.user.type,
-      site_admin: false
-    },
+    ...(namesAuthors
+      ? {
+          user: {
+            login: c.user.login,
+            id: 41898282,
+            type: c.user.type,
+            site_admin: false
+          }
+        }
+      : {}),
     created_at: c.created_at,
     updated_at: c.updated_at,
     author_association: 'NONE',

@@ -373,9 +373,14 @@ describe('whose marked comments count', () => {
     return server.requests.filter((r) => r.path === '/user')
   }
 
-  async function restartAs(token: string, login?: string, type?: string) {
+  async function restartAs(
+    token: string,
+    login?: string,
+    type?: string,
+    namesAuthors?: boolean
+  ) {
     await server.close()
-    server = await startGitHubServer({ token, login, type })
+    server = await startGitHubServer({ token, login, type, namesAuthors })
   }
 
   it('ignores an older copy of the marker written by someone else and updates its own', async () => {
@@ -550,6 +555,52 @@ describe('whose marked comments count', () => {
       )
     }
   )
+  it('with a token of no known format, updates the bot comment it finds without asking GET /user', async () => {
+    const token = 'test-token-0123456789'
+    await restartAs(token, ACTIONS_BOT.login, ACTIONS_BOT.type)
+    server.seed(OWNER, REPO, PR, [
+      { body: `${marker()}\nold report`, ...ACTIONS_BOT }
+    ])
+    const [ours] = comments()
+
+    const result = await upsertStickyComment(request({ token }))
+
+    expect(result).toMatchObject({ action: 'updated', id: ours?.id })
+    expect(comments()).toHaveLength(1)
+    expect(userRequests()).toEqual([])
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /repos/${OWNER}/${REPO}/issues/${PR}/comments`,
+      `PATCH /repos/${OWNER}/${REPO}/issues/comments/${ours?.id}`
+    ])
+  })
+
+  it('finds its comment again on a server that names no authors', async () => {
+    await restartAs(TOKEN, undefined, undefined, false)
+
+    const first = await upsertStickyComment(request())
+    const second = await upsertStickyComment(request({ body: 'v2' }))
+
+    expect(first.action).toBe('created')
+    expect(second).toMatchObject({ action: 'updated', id: first.id })
+    expect(comments()).toHaveLength(1)
+    expect(comments()[0]?.body).toBe(`${marker()}\nv2`)
+    expect(userRequests()).toEqual([])
+  })
+
+  it('lets the marker decide on a server without GET /user (404)', async () => {
+    const token = 'test-token-0123456789'
+    await restartAs(token, 'ci-user', 'User')
+    server.inject({ method: 'GET', path: /^\/user$/, status: 404 })
+
+    const first = await upsertStickyComment(request({ token }))
+    const second = await upsertStickyComment(request({ token, body: 'v2' }))
+
+    expect(second).toMatchObject({ action: 'updated', id: first.id })
+    expect(comments()).toHaveLength(1)
+    expect(comments()[0]?.user.login).toBe('ci-user')
+    expect(userRequests().map((r) => r.status)).toEqual([404])
+    expect(logs.filter((l) => l.level === 'warning')).toEqual([])
+  })
 })
 
 describe('commentMarker', () => {

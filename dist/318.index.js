@@ -85,7 +85,9 @@ async function upsertStickyComment(req) {
     // and the real report deleted as a duplicate. So only comments written by
     // the identity behind the token count; the list response names each
     // comment's author, and `authorship` says which authors are that identity.
-    const isOurs = marked.length > 0 ? await authorship(req, octokit, where) : () => false;
+    const isOurs = marked.length > 0
+        ? await authorship(req, octokit, marked, where)
+        : () => false;
     const ours = marked
         .filter(isOurs)
         .sort((a, b) => Date.parse(a.created_at) - Date.parse(b.created_at) || a.id - b.id);
@@ -157,18 +159,30 @@ async function upsertStickyComment(req) {
     return { action, url, id: kept.id, removedDuplicates };
 }
 const MAX_AUTHORS_LOGGED = 10;
+/** A GitHub App, GITHUB_TOKEN included, comments as `<name>[bot]`. */
+function isBot(comment) {
+    const user = comment.user;
+    return user?.type === 'Bot' || (user?.login ?? '').endsWith('[bot]');
+}
 /**
- * Which comments the token wrote. A GITHUB_TOKEN or a GitHub App installation
- * token (`ghs_`) writes as a bot (`github-actions[bot]`, `<app>[bot]`), and
- * GitHub refuses it `GET /user`, so a comment by any bot account counts: only
- * GitHub Apps installed on the repository comment as bots, which a pull
- * request author cannot do. Any other token (a personal access token, an
- * OAuth or user-to-server token) writes as a user: `GET /user` names it, once
- * and only when some comment carries the marker, and only that login counts.
- * Should GitHub refuse that request (401 or 403), the bot rule applies.
+ * Which marked comments the token wrote. A comment by a bot counts: a
+ * GITHUB_TOKEN or an app's installation token writes as one, and a person
+ * cannot post as a bot. A comment by a person counts only when the token is
+ * that person, which only `GET /user` can say; it is asked once, and only
+ * when a person's comment carries the marker and the token is not an
+ * installation's (`ghs_`, which GitHub refuses `GET /user` and which never
+ * writes as a person). Once the token is known to be a person, bots' copies
+ * no longer count. When GitHub refuses to name the user (401, 403) only bots
+ * count. A comment that names no author, or a server without `GET /user`
+ * (404), cannot be judged, and then the marker decides alone: GitHub itself
+ * names every comment's author and always serves `GET /user`.
  */
-async function authorship(req, octokit, where) {
-    const byBot = (comment) => comment.user?.type === 'Bot';
+async function authorship(req, octokit, marked, where) {
+    const unknown = (comment) => !comment.user?.login;
+    const byBot = (comment) => unknown(comment) || isBot(comment);
+    const byPerson = marked.some((c) => !byBot(c));
+    if (!byPerson)
+        return byBot;
     if (req.token.startsWith('ghs_')) {
         req.log.debug(`Counting only comments by a bot on ${where} as this action's: ` +
             'an installation token writes as one');
@@ -179,12 +193,18 @@ async function authorship(req, octokit, where) {
         const login = data.login.toLowerCase();
         req.log.debug(`Counting only comments by ${data.login} on ${where} as this ` +
             "action's: the token's user");
-        return (comment) => comment.user?.login?.toLowerCase() === login;
+        return (comment) => unknown(comment) || comment.user?.login?.toLowerCase() === login;
     }
     catch (error) {
-        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7) || !error.details.authFailure) {
+        if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7))
             throw error;
+        if (error.details.status === 404) {
+            req.log.debug(`${req.apiUrl} has no GET /user (HTTP 404); every comment on ` +
+                `${where} that carries the marker counts as this action's`);
+            return () => true;
         }
+        if (!error.details.authFailure)
+            throw error;
         req.log.debug(`GitHub refused to name the token's user (HTTP ${error.details.status}); ` +
             `counting only comments by a bot on ${where} as this action's`);
         return byBot;

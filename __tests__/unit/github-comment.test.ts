@@ -292,13 +292,11 @@ describe('upsertStickyComment', () => {
 
   it('retries a server error once and then succeeds', async () => {
     server.inject({ method: 'GET', status: 500 })
-    const started = Date.now()
 
     const result = await upsertStickyComment(request())
 
     expect(result.action).toBe('created')
     expect(sent('GET').map((r) => r.status)).toEqual([500, 200])
-    expect(Date.now() - started).toBeLessThan(5000)
   })
 
   it('waits out a secondary rate limit and then succeeds', async () => {

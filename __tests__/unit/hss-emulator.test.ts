@@ -1072,14 +1072,13 @@ describe('injected faults', () => {
     own.inject({ fault: { type: 'hang' } })
     const pending = exchange(urlOf(own, stats(own)), {}, { idleMs: 10_000 })
     while (own.requests.length === 0) await wait(10)
-    const started = Date.now()
     await own.close()
     const outcome = await pending
 
+    // Ended by close(), not by the client giving up after 10 s of silence.
     expect(outcome.status).toBeUndefined()
     expect(outcome.error).toBeDefined()
     expect(outcome.error).not.toBe('timeout')
-    expect(Date.now() - started).toBeLessThan(2000)
   })
 })
 

@@ -6,7 +6,7 @@ import { judge, worst, type Status } from './gate.js'
 import { HuaweiClient, type Logger } from './huawei/client.js'
 import { resolveProjectId } from './huawei/iam.js'
 import { maskCredentials, readSettings, type Settings } from './inputs.js'
-import { measureImage, type MeasureOptions } from './measure.js'
+import { measureImage, PollPacer, type MeasureOptions } from './measure.js'
 import {
   annotate,
   coreLogger,
@@ -112,6 +112,7 @@ async function gate(
             enterpriseProjectId: settings.enterpriseProjectId
           },
           waitForScanMs: settings.waitForScanMs,
+          polls: new PollPacer(),
           log,
           signal
         })

@@ -22,6 +22,8 @@ export interface MeasureOptions {
   /** Everything of the query but the id. */
   query: Omit<ImageQuery, 'imageId'>
   waitForScanMs: number
+  /** Shared by every image of the step; see PollPacer. */
+  polls: PollPacer
   log: Logger
   signal?: AbortSignal
 }
@@ -29,10 +31,30 @@ export interface MeasureOptions {
 /**
  * Poll intervals start at 2 s and grow by half each time, up to 9 s: a scan
  * that finishes is noticed within 10 s even when a poll's answer takes most
- * of a second, and HSS never sees more than one poll a second from a step.
+ * of a second.
  */
 export const POLL_FIRST_MS = 2000
 export const POLL_MAX_MS = 9000
+/** The shortest gap between two scan polls of the whole step. */
+export const POLL_GAP_MS = 1000
+
+/**
+ * Spaces the scan polls of all the images a step waits for, so that HSS
+ * never sees more than one a second from it, however many images wait at
+ * once. With more than a few images waiting side by side (a high
+ * concurrency), each one is therefore polled less often than its own
+ * schedule asks, and a finished scan is noticed later.
+ */
+export class PollPacer {
+  private next = 0
+
+  /** The earliest moment, at or after `at`, that a poll may be sent. */
+  reserve(at: number): number {
+    const slot = Math.max(at, this.next)
+    this.next = slot + POLL_GAP_MS
+    return slot
+  }
+}
 
 export async function measureImage(
   options: MeasureOptions,
@@ -50,15 +72,21 @@ export async function measureImage(
   }
 }
 
+const NOT_LISTED = 'not listed by HSS yet'
+
 async function waitForScan(
   options: MeasureOptions,
   imageId: string
 ): Promise<void> {
-  const { client, target, log, signal } = options
+  const { client, target, log, polls: pacer, signal } = options
+  const operation = `waiting for the scan of image ${imageId}`
   const deadline = Date.now() + options.waitForScanMs
   let interval = POLL_FIRST_MS
   let polls = 0
+  let last = NOT_LISTED
+  let wanted = Date.now()
   for (;;) {
+    await pause(pacer.reserve(wanted) - Date.now(), operation, last, signal)
     const polledAt = Date.now()
     const state = await getCicdScanState(
       client,
@@ -67,44 +95,54 @@ async function waitForScan(
       options.query.enterpriseProjectId
     )
     polls++
+    last = state.status ?? NOT_LISTED
     if (state.status === SCAN_DONE) {
       log.info(`Image ${imageId}: scan finished (after ${polls} poll(s)).`)
       return
     }
-    if (SCAN_FAILED.includes(state.status)) {
+    if (state.status !== undefined && SCAN_FAILED.includes(state.status)) {
       throw new ServiceError(
         `The HSS scan of image ${imageId} ended with status ${state.status}${state.failedCode ? ` (scan_failed_code ${state.failedCode})` : ''}, so it has no file statistics (request id ${state.requestId || 'none'}). Hint: re-run the scan in the pipeline; image_oversized means the image is above HSS's scan size limit.`,
-        {
-          operation: `waiting for the scan of image ${imageId}`,
-          requestId: state.requestId
-        }
+        { operation, requestId: state.requestId }
       )
     }
-    const left = deadline - Date.now()
-    if (left <= 0) {
+    if (deadline - Date.now() <= 0) {
+      const hint =
+        state.status === undefined
+          ? 'check image-id, region and project-id, and that the pipeline scanned the image into this project.'
+          : "raise wait-for-scan, or check that the pipeline's scan is running."
       throw new ServiceError(
-        `The HSS scan of image ${imageId} did not finish within wait-for-scan (${formatDuration(options.waitForScanMs)}): the last status seen was ${state.status} after ${polls} poll(s). Hint: raise wait-for-scan, or check that the pipeline's scan is running.`,
-        { operation: `waiting for the scan of image ${imageId}` }
+        `The HSS scan of image ${imageId} did not finish within wait-for-scan (${formatDuration(options.waitForScanMs)}): the last status seen was ${last} after ${polls} poll(s). Hint: ${hint}`,
+        { operation }
       )
     }
     // Intervals count from the start of the previous poll, so a slow answer
     // does not stretch the gap past POLL_MAX_MS, and never fall below 1 s;
     // the last poll lands on the deadline (or 1 s after the one before).
-    const nextAt =
-      polledAt + Math.max(1000, Math.min(interval, deadline - polledAt))
-    const wait = Math.max(0, nextAt - Date.now())
+    // Other images' polls may push it later still (PollPacer).
+    wanted =
+      polledAt + Math.max(POLL_GAP_MS, Math.min(interval, deadline - polledAt))
     log.debug(
-      `Image ${imageId}: scan status ${state.status}; next poll in ${wait} ms`
+      `Image ${imageId}: scan status ${last}; next poll in ${Math.max(0, wanted - Date.now())} ms or later`
     )
-    try {
-      await sleep(wait, signal)
-    } catch (reason) {
-      const why = reason instanceof Error ? reason.message : 'stopped'
-      throw new ServiceError(
-        `Stopped while waiting for the scan of image ${imageId} (last status ${state.status}): ${why}`,
-        { operation: `waiting for the scan of image ${imageId}` }
-      )
-    }
     interval = Math.min(Math.round(interval * 1.5), POLL_MAX_MS)
+  }
+}
+
+async function pause(
+  ms: number,
+  operation: string,
+  last: string,
+  signal: AbortSignal | undefined
+): Promise<void> {
+  if (ms <= 0 && !signal?.aborted) return
+  try {
+    await sleep(Math.max(0, ms), signal)
+  } catch (reason) {
+    const why = reason instanceof Error ? reason.message : 'stopped'
+    throw new ServiceError(
+      `Stopped while ${operation} (last status ${last}): ${why}`,
+      { operation }
+    )
   }
 }

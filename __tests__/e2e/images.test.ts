@@ -357,6 +357,84 @@ describe('waiting for the scan', () => {
     expect(hss.requests.length).toBeLessThanOrEqual(3)
   })
 
+  it('names a numeric scan_failed_code too', async () => {
+    hss.setImage({
+      id: 'too-big',
+      scan: [{ status: 'image_oversized', failedCode: 4031 }]
+    })
+    const run = await gate({ 'image-id': 'too-big', 'wait-for-scan': '1m' })
+
+    expect(run.exitCode).toBe(1)
+    expect(run.annotations.find((a) => a.level === 'error')?.message).toContain(
+      'ended with status image_oversized (scan_failed_code 4031)'
+    )
+  })
+
+  it('keeps waiting while HSS does not list the image yet', async () => {
+    hss.setImage({
+      id: 'late',
+      totalFilesNum: 3,
+      totalFilesSize: 3000,
+      scan: [
+        { status: null, forMs: 1500 },
+        { status: 'scanning', forMs: 1500 },
+        { status: 'success' }
+      ]
+    })
+    const run = await gate({ 'image-id': 'late', 'wait-for-scan': '1m' })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['total-files-num']).toBe('3')
+    const polls = hss.requests.filter((r) => r.path.endsWith('/cicd/images'))
+    expect(polls.length).toBeGreaterThanOrEqual(2)
+    expect(hss.requests.at(-1)?.path).toMatch(
+      /\/image\/late\/files-statistics$/
+    )
+  })
+
+  it('gives up on an image HSS never lists, and says so', async () => {
+    const run = await gate({
+      'image-id': 'never-scanned',
+      'wait-for-scan': '3s'
+    })
+
+    expect(run.exitCode).toBe(1)
+    const error = run.annotations.find((a) => a.level === 'error')?.message
+    expect(error).toContain(
+      'did not finish within wait-for-scan (3s): the last status seen was not listed by HSS yet'
+    )
+    expect(error).toContain('check image-id, region and project-id')
+    expect(statsRequests()).toEqual([])
+  })
+
+  it('spaces the polls of several waiting images a second apart', async () => {
+    for (const id of ['wait-a', 'wait-b', 'wait-c']) {
+      hss.setImage({
+        id,
+        totalFilesNum: 1,
+        totalFilesSize: 1,
+        scan: [{ status: 'scanning', forMs: 2500 }, { status: 'success' }]
+      })
+    }
+    const run = await gate({
+      'image-id': 'wait-a, wait-b, wait-c',
+      'wait-for-scan': '1m'
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(statsRequests()).toHaveLength(3)
+    const polls = hss.requests.filter((r) => r.path.endsWith('/cicd/images'))
+    expect(new Set(polls.map((r) => r.query.image_id))).toEqual(
+      new Set(['wait-a', 'wait-b', 'wait-c'])
+    )
+    // The action sends them at least 1000 ms apart; arrival times on
+    // loopback may differ from send times by a few milliseconds.
+    const times = polls.map((r) => r.at).sort((a, b) => a - b)
+    for (let i = 1; i < times.length; i++) {
+      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(980)
+    }
+  })
+
   it('refuses to wait for a non-cicd image', async () => {
     const run = await gate({
       'image-id': 'sha256:ab',

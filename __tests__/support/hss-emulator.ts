@@ -47,9 +47,15 @@ export interface EmulatorImage {
   /**
    * CI/CD scan state for GET /v5/{p}/image/cicd/images: statuses in order,
    * each lasting `forMs` (the last one for ever) from the first time the
-   * listing is asked for this image. Default: always 'success'.
+   * listing is asked for this image. A `null` status leaves the image out of
+   * the listing, as before a pipeline's scan has reported it. Default:
+   * always 'success'.
    */
-  scan?: Array<{ status: string; forMs?: number; failedCode?: string }>
+  scan?: Array<{
+    status: string | null
+    forMs?: number
+    failedCode?: string | number
+  }>
   /** Shown in the cicd listing; default `tagName`, else ''. */
   imageVersion?: string
 }
@@ -749,8 +755,12 @@ class HssEmulator implements Emulator {
         matches(single(query.image_version), versionOf(image))
     )
     const rows = wanted
-      .map((image) => {
-        const state = this.scanState(image, now)
+      .map((image) => ({ image, state: this.scanState(image, now) }))
+      .filter(
+        (row): row is typeof row & { state: { status: string } } =>
+          row.state.status !== null
+      )
+      .map(({ image, state }) => {
         return {
           image_id: image.id,
           image_name: image.imageName ?? '',
@@ -777,7 +787,7 @@ class HssEmulator implements Emulator {
   private scanState(
     image: EmulatorImage,
     now: number
-  ): { status: string; failedCode?: string; since: number } {
+  ): { status: string | null; failedCode?: string | number; since: number } {
     const key = imageKey(image)
     let since = this.scanClocks.get(key)
     if (since === undefined) {

@@ -104,7 +104,8 @@ export const SCAN_DONE = 'success'
 export const SCAN_FAILED = ['failed', 'download_failed', 'image_oversized']
 
 export interface ScanState {
-  status: string
+  /** Undefined while HSS lists no CI/CD image with this id. */
+  status?: string
   failedCode?: string
   requestId: string
 }
@@ -137,17 +138,27 @@ export async function getCicdScanState(
         (e) => e && e.image_id === imageId
       )
     : undefined
-  if (!entry || typeof entry.scan_status !== 'string') {
+  if (!Array.isArray(list)) {
     throw new ServiceError(
-      `HSS lists no CI/CD image ${imageId} while ${operation} (request id ${response.requestId || 'none'}). Body: ${shorten(JSON.stringify(response.body))}. Hint: check image-id, region and project-id, and that the pipeline's scan reported to this project.`,
+      `HSS answered without an image list while ${operation} (request id ${response.requestId || 'none'}): ${shorten(JSON.stringify(response.body))}. Hint: check endpoint; the CI/CD image listing answers {"total_num", "data_list"}.`,
       { operation, status: response.status, requestId: response.requestId }
     )
   }
+  // Not listed (yet): a pipeline's scan reports the image once it has
+  // started, so the caller keeps waiting rather than giving up at once.
+  if (!entry) return { requestId: response.requestId }
+  if (typeof entry.scan_status !== 'string' || entry.scan_status === '') {
+    throw new ServiceError(
+      `HSS lists CI/CD image ${imageId} without a scan_status while ${operation} (request id ${response.requestId || 'none'}): ${shorten(JSON.stringify(entry))}.`,
+      { operation, status: response.status, requestId: response.requestId }
+    )
+  }
+  const code: unknown = entry.scan_failed_code
   return {
     status: entry.scan_status,
     failedCode:
-      typeof entry.scan_failed_code === 'string' && entry.scan_failed_code
-        ? entry.scan_failed_code
+      (typeof code === 'string' && code !== '') || typeof code === 'number'
+        ? String(code)
         : undefined,
     requestId: response.requestId
   }

@@ -67,9 +67,34 @@ export interface Settings {
 
 type Env = Record<string, string | undefined>
 
+/**
+ * action.yml's defaults, for inputs given but left empty. The runner fills in
+ * a default only when the key is missing from `with:`, so `timeout: ${{
+ * vars.UNSET }}` arrives as ''; empty means "not set" everywhere here. A unit
+ * test keeps this table equal to action.yml. (github-token's default is an
+ * expression only the runner can evaluate: empty there means no token.)
+ */
+export const DEFAULTS: Readonly<Record<string, string>> = {
+  'image-type': 'cicd',
+  'request-timeout': '30s',
+  'max-retries': '3',
+  timeout: '5m',
+  'wait-for-scan': '0',
+  concurrency: '4',
+  summary: 'true',
+  'fail-on-threshold': 'true',
+  comment: 'auto',
+  'comment-when': 'always'
+}
+
+/** An input as the user gave it, trimmed; an empty one takes its default. */
+function input(name: string): string {
+  return core.getInput(name) || (DEFAULTS[name] ?? '')
+}
+
 /** An input, or the first non-empty environment variable named after it. */
 function inputOrEnv(name: string, env: Env, ...vars: string[]): string {
-  const value = core.getInput(name)
+  const value = input(name)
   if (value !== '') return value
   for (const v of vars) {
     const fromEnv = env[v]?.trim()
@@ -86,11 +111,11 @@ function inputOrEnv(name: string, env: Env, ...vars: string[]): string {
  */
 export function maskCredentials(env: Env = process.env): void {
   const secrets = [
-    core.getInput('access-key'),
-    core.getInput('secret-key'),
-    core.getInput('security-token'),
-    core.getInput('auth-token'),
-    core.getInput('github-token'),
+    input('access-key'),
+    input('secret-key'),
+    input('security-token'),
+    input('auth-token'),
+    input('github-token'),
     env.HUAWEI_CLOUD_ACCESS_KEY_ID,
     env.HUAWEI_CLOUD_SECRET_ACCESS_KEY,
     env.HUAWEICLOUD_SDK_AK,
@@ -122,7 +147,7 @@ export function splitList(text: string): string[] {
 }
 
 function parseWith<T>(name: string, parse: (text: string) => T): T | undefined {
-  const text = core.getInput(name)
+  const text = input(name)
   if (text === '') return undefined
   try {
     return parse(text)
@@ -135,7 +160,7 @@ function parseWith<T>(name: string, parse: (text: string) => T): T | undefined {
 }
 
 function oneOf<T extends string>(name: string, allowed: readonly T[]): T {
-  const text = core.getInput(name)
+  const text = input(name)
   const found = allowed.find((a) => a === text.toLowerCase())
   if (found === undefined) {
     throw new InputError(name, text, `expected one of ${allowed.join(', ')}.`)
@@ -144,14 +169,14 @@ function oneOf<T extends string>(name: string, allowed: readonly T[]): T {
 }
 
 function boolean(name: string): boolean {
-  const text = core.getInput(name)
+  const text = input(name)
   if (/^(true|yes|on|1)$/i.test(text)) return true
   if (/^(false|no|off|0)$/i.test(text)) return false
   throw new InputError(name, text, 'expected true or false.')
 }
 
 function wholeNumber(name: string, min: number, max: number): number {
-  const text = core.getInput(name)
+  const text = input(name)
   if (!/^\d+$/.test(text) || Number(text) < min || Number(text) > max) {
     throw new InputError(
       name,
@@ -235,7 +260,7 @@ function readAuth(env: Env): Auth {
     env,
     'HUAWEICLOUD_SDK_SECURITY_TOKEN'
   )
-  const authToken = core.getInput('auth-token')
+  const authToken = input('auth-token')
 
   // These travel in headers, where a line break or a non-ASCII character
   // makes the HTTP client throw, or the gateway answer "ak not exist", long
@@ -289,14 +314,12 @@ function readAuth(env: Env): Auth {
 
 function limit(name: string, parse: (text: string) => number) {
   const value = parseWith(name, parse)
-  return value === undefined ? undefined : { text: core.getInput(name), value }
+  return value === undefined ? undefined : { text: input(name), value }
 }
 
 function increaseLimit(name: string, parse: (text: string) => number) {
   const increase = parseWith(name, (t) => parseIncrease(t, parse))
-  return increase === undefined
-    ? undefined
-    : { text: core.getInput(name), increase }
+  return increase === undefined ? undefined : { text: input(name), increase }
 }
 
 function readLimits(hasBaseline: boolean): Limits {
@@ -319,10 +342,10 @@ function readLimits(hasBaseline: boolean): Limits {
       'max-files-increase',
       'warn-files-increase'
     ]) {
-      if (core.getInput(name) !== '') {
+      if (input(name) !== '') {
         throw new InputError(
           name,
-          core.getInput(name),
+          input(name),
           'a growth limit needs baseline-image-id, the image to compare with.'
         )
       }
@@ -370,15 +393,15 @@ function readLimits(hasBaseline: boolean): Limits {
 function tierError(warnName: string, maxName: string): InputError {
   return new InputError(
     warnName,
-    core.getInput(warnName),
-    `the warning limit must not be above ${maxName} (${core.getInput(maxName)}).`
+    input(warnName),
+    `the warning limit must not be above ${maxName} (${input(maxName)}).`
   )
 }
 
 function readComment(): CommentSettings {
   const mode = oneOf('comment', ['auto', 'always', 'never'] as const)
   const when = oneOf('comment-when', ['always', 'warn', 'fail'] as const)
-  const prText = core.getInput('pr-number')
+  const prText = input('pr-number')
   let prNumber: number | undefined
   if (prText !== '') {
     if (!/^[1-9]\d{0,9}$/.test(prText)) {
@@ -393,9 +416,9 @@ function readComment(): CommentSettings {
   return {
     mode,
     when,
-    key: core.getInput('comment-key'),
+    key: input('comment-key'),
     prNumber,
-    token: core.getInput('github-token')
+    token: input('github-token')
   }
 }
 
@@ -406,21 +429,21 @@ function readComment(): CommentSettings {
 export function readSettings(env: Env = process.env): Settings {
   // Pairs are formed before repeats are dropped, so one baseline may serve
   // several images and a repeated image keeps its own baseline.
-  const images = splitList(core.getInput('image-id'))
+  const images = splitList(input('image-id'))
   if (images.length === 0) {
     throw new InputError(
       'image-id',
-      core.getInput('image-id'),
+      input('image-id'),
       'expected at least one HSS image id (one per line or separated by commas).'
     )
   }
   for (const id of images) checkImageId('image-id', id)
-  const baselines = splitList(core.getInput('baseline-image-id'))
+  const baselines = splitList(input('baseline-image-id'))
   for (const id of baselines) checkImageId('baseline-image-id', id)
   if (baselines.length > 0 && baselines.length !== images.length) {
     throw new InputError(
       'baseline-image-id',
-      core.getInput('baseline-image-id'),
+      input('baseline-image-id'),
       `expected one baseline per image-id, paired in order (${images.length} image(s), ${baselines.length} baseline(s)).`
     )
   }
@@ -435,9 +458,9 @@ export function readSettings(env: Env = process.env): Settings {
     : []
 
   const imageType = oneOf('image-type', IMAGE_TYPES)
-  const namespace = core.getInput('namespace')
-  const imageName = core.getInput('image-name')
-  const tagName = core.getInput('tag-name')
+  const namespace = input('namespace')
+  const imageName = input('image-name')
+  const tagName = input('tag-name')
   for (const [name, value] of [
     ['namespace', namespace],
     ['image-name', imageName],
@@ -507,12 +530,12 @@ export function readSettings(env: Env = process.env): Settings {
 
   const auth = readAuth(env)
 
-  const endpointInput = core.getInput('endpoint')
+  const endpointInput = input('endpoint')
   const endpoint =
     endpointInput !== ''
       ? parseEndpoint('endpoint', endpointInput)
       : endpointFromRegion(region, env)
-  const iamInput = core.getInput('iam-endpoint')
+  const iamInput = input('iam-endpoint')
   // An IAM endpoint is only needed when the project id must be looked up, so
   // a region this version does not know is fine when the project id is given.
   const iam =
@@ -526,7 +549,7 @@ export function readSettings(env: Env = process.env): Settings {
   if (requestTimeoutMs <= 0) {
     throw new InputError(
       'request-timeout',
-      core.getInput('request-timeout'),
+      input('request-timeout'),
       'expected a duration above zero, such as 500ms, 30s or 2m.'
     )
   }
@@ -534,7 +557,7 @@ export function readSettings(env: Env = process.env): Settings {
   if (timeoutMs <= 0) {
     throw new InputError(
       'timeout',
-      core.getInput('timeout'),
+      input('timeout'),
       'expected a duration above zero, such as 90s, 5m or 1h.'
     )
   }
@@ -542,7 +565,7 @@ export function readSettings(env: Env = process.env): Settings {
   if (waitForScanMs > 0 && imageType !== 'cicd') {
     throw new InputError(
       'wait-for-scan',
-      core.getInput('wait-for-scan'),
+      input('wait-for-scan'),
       'waiting for the scan is only possible for cicd images; set it to 0.'
     )
   }
@@ -554,9 +577,7 @@ export function readSettings(env: Env = process.env): Settings {
     namespace,
     imageName,
     tagName,
-    enterpriseProjectId: checkEnterpriseProject(
-      core.getInput('enterprise-project-id')
-    ),
+    enterpriseProjectId: checkEnterpriseProject(input('enterprise-project-id')),
     region,
     projectId,
     auth,

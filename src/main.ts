@@ -192,8 +192,10 @@ function buildReport(
   projectId: string,
   images: ImageResult[]
 ): RunReport {
-  const files = images.reduce((n, i) => n + (i.figures?.files ?? 0), 0)
-  const size = images.reduce((n, i) => n + (i.figures?.size ?? 0), 0)
+  // An image listed twice (with two baselines) is one image: counted once.
+  const distinct = [...new Map(images.map((i) => [i.imageId, i])).values()]
+  const files = distinct.reduce((n, i) => n + (i.figures?.files ?? 0), 0)
+  const size = distinct.reduce((n, i) => n + (i.figures?.size ?? 0), 0)
   // Each figure is a safe integer; a sum past 2^53 would not be exact.
   const summable =
     images.every((i) => i.figures) &&

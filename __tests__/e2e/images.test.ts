@@ -273,6 +273,24 @@ describe('baselines', () => {
     expect(run.outputs['size-delta']).toBe('')
   })
 
+  it('compares one image with two baselines, and counts it once in the totals', async () => {
+    const run = await gate({
+      'image-id': 'app, app',
+      'baseline-image-id': 'app-base, worker-base'
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(statsRequests()).toHaveLength(3)
+    const report = JSON.parse(run.outputs.report ?? '')
+    expect(
+      report.images.map(
+        (i: { baseline: { imageId: string } }) => i.baseline.imageId
+      )
+    ).toEqual(['app-base', 'worker-base'])
+    expect(run.outputs['total-files-num']).toBe('1100')
+    expect(run.outputs['total-files-size']).toBe(String(105 * MB))
+  })
+
   it('rejects a baseline count that does not match the images', async () => {
     const run = await gate({
       'image-id': 'app\nworker',

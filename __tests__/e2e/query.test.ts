@@ -122,6 +122,28 @@ describe('querying an image', () => {
     expectNoSecrets(run.everything, SECRETS)
   })
 
+  it('takes the documented default of an input given empty, as an unset variable gives it', async () => {
+    const run = await runAction({
+      inputs: baseInputs({
+        'image-type': '',
+        'request-timeout': '',
+        'max-retries': '',
+        timeout: '',
+        'wait-for-scan': '',
+        concurrency: '',
+        summary: '',
+        'fail-on-threshold': '',
+        comment: '',
+        'comment-when': ''
+      })
+    })
+
+    expect(run.exitCode).toBe(0)
+    expect(run.outputs['total-files-num']).toBe('12873')
+    expect(run.summary).toContain('HSS image size gate: pass')
+    expect(hss.requests.map((r) => r.query)).toEqual([{ image_type: 'cicd' }])
+  })
+
   it('signs with temporary credentials and sends the security token signed', async () => {
     const run = await runAction({
       inputs: baseInputs({

@@ -72,11 +72,11 @@ export function parseSize(text: string): number {
   const factor = unit === undefined ? 1n : SIZE_UNITS.get(unit.toLowerCase())
   if (factor === undefined) throw new FormError(SIZE_FORMS)
 
-  const bytes = wholeMultiple(whole, fraction, factor, 'bytes')
+  const bytes = wholeMultiple(whole, fraction, factor, 'bytes', SIZE_FORMS)
   if (bytes > MAX_SAFE) {
     throw new UnitError(
       `it exceeds ${MAX_SAFE} bytes (${formatSizeShort(Number(MAX_SAFE))}), ` +
-        'the largest size supported'
+        `the largest size supported; expected ${SIZE_FORMS}`
     )
   }
   return Number(bytes)
@@ -105,7 +105,7 @@ export function parseCount(text: string): number {
   if (count > MAX_SAFE) {
     throw new UnitError(
       `it exceeds ${formatCount(Number.MAX_SAFE_INTEGER)}, ` +
-        'the largest count supported'
+        `the largest count supported; expected ${COUNT_FORMS}`
     )
   }
   return Number(count)
@@ -211,7 +211,13 @@ export function parseDuration(text: string): number {
   const bare = BARE_SECONDS.exec(trimmed)
   if (bare) {
     const [, whole = '', fraction = ''] = bare
-    total = wholeMultiple(whole, fraction, DURATION_MS.s, 'milliseconds')
+    total = wholeMultiple(
+      whole,
+      fraction,
+      DURATION_MS.s,
+      'milliseconds',
+      DURATION_FORMS
+    )
   } else {
     if (trimmed === '') throw new FormError(DURATION_FORMS)
     let position = 0
@@ -228,7 +234,13 @@ export function parseDuration(text: string): number {
       if (unit === undefined || rank <= previous) {
         throw new FormError(DURATION_FORMS)
       }
-      total += wholeMultiple(whole, fraction, DURATION_MS[unit], 'milliseconds')
+      total += wholeMultiple(
+        whole,
+        fraction,
+        DURATION_MS[unit],
+        'milliseconds',
+        DURATION_FORMS
+      )
       previous = rank
       position = DURATION_PART.lastIndex
     }
@@ -357,7 +369,8 @@ function wholeMultiple(
   whole: string,
   fraction: string,
   factor: bigint,
-  unitName: string
+  unitName: string,
+  forms: string
 ): bigint {
   const product = BigInt(whole + fraction) * factor
   const scale = 10n ** BigInt(fraction.length)
@@ -365,7 +378,7 @@ function wholeMultiple(
     const value = toDecimal(product, fraction.length)
     throw new UnitError(
       `it comes to ${value} ${unitName}, ` +
-        `which is not a whole number of ${unitName}`
+        `which is not a whole number of ${unitName}; expected ${forms}`
     )
   }
   return product / scale

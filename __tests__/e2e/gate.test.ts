@@ -66,7 +66,7 @@ describe('size limits', () => {
     expect(warnings(run)).toEqual([])
     expect(run.summary).toContain('✅ HSS image size gate: pass')
     expect(run.summary).toMatch(
-      /\| Size \| 1\.62 GB \| max-size 2GB \| 380\.00 MB left \| ✅ pass \|/
+      /\| Size \| 1\.62 GB \(1,620,000,000 B\) \| max-size 2GB \(2,000,000,000 B\) \| 380\.00 MB left \| ✅ pass \|/
     )
   })
 
@@ -85,7 +85,7 @@ describe('size limits', () => {
     ])
     expect(run.summary).toContain('⚠️ HSS image size gate: warn')
     expect(run.summary).toMatch(
-      /\| Size \| 1\.62 GB \| warn-size 1\.5GB \| \*\*120\.00 MB over\*\* \| ⚠️ warn \|/
+      /\| Size \| 1\.62 GB \(1,620,000,000 B\) \| warn-size 1\.5GB \(1,500,000,000 B\) \| \*\*120\.00 MB over\*\* \| ⚠️ warn \|/
     )
   })
 

@@ -211,7 +211,7 @@ describe('baselines', () => {
     expect(exact.outputs.status).toBe('pass')
     expect(under.outputs.status).toBe('fail')
     expect(under.summary).toMatch(
-      /\| Size growth \| \+5\.00 MB \| max-size-increase 4\.99% \(\+4\.99 MB\) \|/
+      /\| Size growth \| \+5\.00 MB \(\+5,000,000 B\) \| max-size-increase 4\.99% \(\+4\.99 MB, \+4,990,000 B\) \|/
     )
   })
 

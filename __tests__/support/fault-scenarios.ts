@@ -317,22 +317,22 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       [
         'a negative file count',
         { totalFilesNum: -1 },
-        /total_files_num is -1, not a non-negative whole number/
+        /total_files_num is -1, a negative figure; .*32-bit integer/
       ],
       [
         'a fractional size',
         { totalFilesSize: 1.5 },
-        /total_files_size is 1\.5, not a non-negative whole number/
+        /total_files_size is 1\.5, not a whole number/
       ],
       [
         'a size given as a string',
         { totalFilesSize: '1270000000' },
-        /total_files_size is "1270000000", not a non-negative whole number/
+        /total_files_size is "1270000000", not a number/
       ],
       [
         'a size above 2^53',
         { totalFilesSize: 2n ** 53n + 1n },
-        /total_files_size is 9007199254740992, not a non-negative whole number/
+        /total_files_size is 9007199254740993, above 9007199254740991 \(2\^53 - 1\), too large to be read exactly.*Body: .*9007199254740993/
       ]
     ] as Array<[string, Partial<EmulatorImage>, RegExp]>
   ).map(([what, figures, error]): FaultScenario => ({

@@ -1,8 +1,11 @@
 import { describe, expect, it } from '@jest/globals'
 import fc from 'fast-check'
 
+import { judge } from '../../src/gate.js'
 import { escapeMarkdown } from '../../src/report/markdown.js'
-import { percentChange } from '../../src/report/model.js'
+import { breachSentence } from '../../src/report/messages.js'
+import { percentChange, type ImageResult } from '../../src/report/model.js'
+import { parseIncrease, parseSize } from '../../src/units.js'
 import {
   previousStatus,
   renderComment,
@@ -38,6 +41,11 @@ describe('percentChange', () => {
     expect(percentChange(10_0005, 100_000)).toBe('+0.01')
     expect(percentChange(99_995, 100_000)).toBe('-0.01')
     expect(percentChange(1, 3)).toBe('-66.67')
+  })
+
+  it('gives more decimals when asked', () => {
+    expect(percentChange(102_500_001, 100_000_000, 6)).toBe('+2.500001')
+    expect(percentChange(3, 2, 0)).toBe('+50')
   })
 
   it('has no percentage of an empty baseline', () => {
@@ -147,5 +155,43 @@ describe('report sizes', () => {
     expect(body.trimEnd().endsWith('commit abc')).toBe(true)
     // Deterministic: the same report is cut at the same place.
     expect(renderComment(many(5000), { sha: 'abc' })).toBe(body)
+  })
+})
+
+describe('breachSentence', () => {
+  function grown(now: number, then: number, limitText: string) {
+    const figures = { files: 1, size: now }
+    const baseline = { files: 1, size: then }
+    const limits = {
+      maxSizeIncrease: {
+        text: limitText,
+        increase: parseIncrease(limitText, parseSize)
+      }
+    }
+    const image: ImageResult = {
+      imageId: 'app',
+      status: 'fail',
+      figures: { ...figures, requestId: 'r' },
+      baseline: { imageId: 'base', figures: { ...baseline, requestId: 'r' } },
+      judgement: judge(figures, limits, baseline)
+    }
+    const [check] = image.judgement?.checks ?? []
+    if (!check) throw new Error('no check')
+    return { image, check }
+  }
+
+  it('never rounds a breach of a percentage down to the limit itself', () => {
+    const { image, check } = grown(102_500_001, 100_000_000, '2.5%')
+
+    expect(check.breached).toBe(true)
+    expect(breachSentence(image, check)).toBe(
+      'Image app grew its size by +2.50 MB (+2.500001%) over baseline base, above max-size-increase 2.5%.'
+    )
+  })
+
+  it('keeps two decimals when they already show the breach', () => {
+    const { image, check } = grown(110_000_000, 100_000_000, '5%')
+
+    expect(breachSentence(image, check)).toContain('(+10.00%)')
   })
 })

@@ -204,9 +204,14 @@ describe('parseSize', () => {
       'it comes to 1000.1 bytes, which is not a whole number of bytes'
     ],
     ['0.1KiB', 'it comes to 102.4 bytes, which is not a whole number of bytes']
-  ])('rejects %p as a fraction of a byte', (text, message) => {
-    expect(messageOf(() => parseSize(text))).toBe(message)
-  })
+  ])(
+    'rejects %p as a fraction of a byte, and lists the forms',
+    (text, message) => {
+      expect(messageOf(() => parseSize(text))).toBe(
+        `${message}; ${messageOf(() => parseSize('nonsense'))}`
+      )
+    }
+  )
 
   it.each([
     '9007199254740992',
@@ -219,7 +224,8 @@ describe('parseSize', () => {
 
   it('names the largest size it supports', () => {
     expect(messageOf(() => parseSize('10000TB'))).toBe(
-      'it exceeds 9007199254740991 bytes (9.01 PB), the largest size supported'
+      'it exceeds 9007199254740991 bytes (9.01 PB), the largest size ' +
+        `supported; ${messageOf(() => parseSize('nonsense'))}`
     )
   })
 
@@ -352,7 +358,8 @@ describe('parseCount', () => {
 
   it('names the largest count it supports', () => {
     expect(messageOf(() => parseCount('9007199254740992'))).toBe(
-      'it exceeds 9,007,199,254,740,991, the largest count supported'
+      'it exceeds 9,007,199,254,740,991, the largest count supported; ' +
+        messageOf(() => parseCount('nonsense'))
     )
   })
 
@@ -509,7 +516,8 @@ describe('parseIncrease', () => {
 
   it('passes on why a well-formed absolute amount is unusable', () => {
     expect(messageOf(() => parseIncrease('1.5B', parseSize))).toBe(
-      'it comes to 1.5 bytes, which is not a whole number of bytes'
+      'it comes to 1.5 bytes, which is not a whole number of bytes; ' +
+        messageOf(() => parseSize('nonsense'))
     )
   })
 
@@ -657,7 +665,10 @@ describe('parseDuration', () => {
     ['24h 1ms', 'it exceeds 24h, the longest duration supported'],
     ['86401', 'it exceeds 24h, the longest duration supported']
   ])('rejects %p: %s', (text, message) => {
-    expect(messageOf(() => parseDuration(text))).toBe(message)
+    const forms = messageOf(() => parseDuration('soon'))
+    expect(messageOf(() => parseDuration(text))).toBe(
+      message.includes('whole number') ? `${message}; ${forms}` : message
+    )
   })
 
   it('reads any well-formed duration as the sum of its parts, or rejects it', () => {

@@ -46,6 +46,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number
   body: unknown
+  /** The body as received, for quoting: parsing rounds numbers above 2^53. */
+  text: string
   requestId: string
 }
 
@@ -262,7 +264,12 @@ export class HuaweiClient {
       }
       return {
         kind: 'ok',
-        response: { status: response.status, body, requestId }
+        response: {
+          status: response.status,
+          body,
+          text: response.data,
+          requestId
+        }
       }
     }
 

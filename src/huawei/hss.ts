@@ -60,13 +60,17 @@ export async function getFileStatistics(
     headers: commonHeaders(target)
   })
   const body = response.body
-  const num = field(body, 'total_files_num')
-  const size = field(body, 'total_files_size')
+  const num = field(body, response.text, 'total_files_num')
+  const size = field(body, response.text, 'total_files_size')
   const problem = num.problem ?? size.problem
   if (problem !== undefined) {
     // An absent figure is never read as 0: a gate must not pass on no data.
+    const hint =
+      (num.missing ?? size.missing)
+        ? 'the scan may not have finished; see wait-for-scan.'
+        : 'the figure cannot be judged; report it to Huawei Cloud with the request id.'
     throw new ServiceError(
-      `HSS answered ${response.status} without usable figures while ${operation}: ${problem} (request id ${response.requestId || 'none'}). Body: ${shorten(JSON.stringify(body))}. Hint: the scan may not have finished; see wait-for-scan.`,
+      `HSS answered ${response.status} without usable figures while ${operation}: ${problem} (request id ${response.requestId || 'none'}). Body: ${shorten(response.text)}. Hint: ${hint}`,
       {
         operation,
         status: response.status,
@@ -83,21 +87,38 @@ export async function getFileStatistics(
 
 function field(
   body: unknown,
+  text: string,
   name: string
-): { value?: number; problem?: string } {
+): { value?: number; problem?: string; missing?: boolean } {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     return { problem: 'the body is not a JSON object' }
   }
   const value = (body as Record<string, unknown>)[name]
   if (value === undefined || value === null) {
-    return { problem: `${name} is missing` }
+    return { problem: `${name} is missing`, missing: true }
   }
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) {
+    return { value }
+  }
+  // Quoted as sent: JSON.parse has already rounded a number above 2^53.
+  const sent =
+    new RegExp(`"${name}"\\s*:\\s*(-?[0-9][0-9.eE+-]*)`).exec(text)?.[1] ??
+    JSON.stringify(value)
+  if (typeof value !== 'number') {
+    return { problem: `${name} is ${sent}, not a number` }
+  }
+  if (!Number.isInteger(value)) {
+    return { problem: `${name} is ${sent}, not a whole number` }
+  }
+  if (value < 0) {
+    // The SDK models declare int32: a size past 2 GiB may wrap negative.
     return {
-      problem: `${name} is ${JSON.stringify(value)}, not a non-negative whole number`
+      problem: `${name} is ${sent}, a negative figure; HSS's models declare it a 32-bit integer, which wraps negative past 2,147,483,647`
     }
   }
-  return { value }
+  return {
+    problem: `${name} is ${sent}, above ${Number.MAX_SAFE_INTEGER} (2^53 - 1), too large to be read exactly`
+  }
 }
 
 export const SCAN_DONE = 'success'

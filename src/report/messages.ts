@@ -5,7 +5,7 @@
 import type { Check } from '../gate.js'
 import { formatCount, formatSize, formatSizeShort } from '../units.js'
 import type { ImageResult } from './model.js'
-import { deltas } from './model.js'
+import { deltas, percentChange } from './model.js'
 
 function signed(check: Check, value: number): string {
   const sign = value > 0 ? '+' : value < 0 ? '-' : ''
@@ -23,11 +23,29 @@ export function breachSentence(image: ImageResult, check: Check): string {
         : `${formatCount(check.actual)} files`
     return `Image ${id} has ${what}, above ${check.input} ${check.limitText}.`
   }
-  const d = deltas(image)
-  const pct =
-    check.metric === 'size' && d?.sizePercent ? ` (${d.sizePercent}%)` : ''
+  const shown = check.metric === 'size' ? growthPercent(image, check) : null
+  const pct = shown ? ` (${shown}%)` : ''
   const noun = check.metric === 'size' ? 'its size' : 'its file count'
   return `Image ${id} grew ${noun} by ${signed(check, check.actual)}${pct} over baseline ${image.baseline?.imageId ?? ''}, above ${check.input} ${check.limitText}.`
+}
+
+/**
+ * The size growth as a percentage, with two decimals, or more (up to six)
+ * when two would round a breach of a percentage limit down to the limit
+ * itself: "+2.500004%", never "+2.50%, above 2.5%".
+ */
+function growthPercent(image: ImageResult, check: Check): string | null {
+  const d = deltas(image)
+  const now = image.figures?.size
+  const then = image.baseline?.figures?.size
+  if (!d?.sizePercent || now === undefined || then === undefined) return null
+  const limit = /^\s*([\d.]+)\s*%\s*$/.exec(check.limitText)?.[1]
+  if (limit === undefined) return d.sizePercent
+  for (let decimals = 2; decimals <= 6; decimals++) {
+    const text = percentChange(now, then, decimals)
+    if (text !== null && Number(text) > Number(limit)) return text
+  }
+  return percentChange(now, then, 6)
 }
 
 function binaryPart(bytes: number): string {

@@ -117,17 +117,25 @@ export function deltas(image: ImageResult): Deltas | undefined {
   }
 }
 
-/** Exact to two decimals (rounded half away from zero), computed in BigInt. */
-export function percentChange(now: number, then: number): string | null {
+/**
+ * Exact to `decimals` places (two by default; rounded half away from zero),
+ * computed in BigInt.
+ */
+export function percentChange(
+  now: number,
+  then: number,
+  decimals = 2
+): string | null {
   if (then === 0) return null
+  const unit = 10n ** BigInt(decimals)
   const delta = BigInt(now - then)
-  const scaled = (delta * 20000n) / BigInt(then)
+  const scaled = (delta * 200n * unit) / BigInt(then)
   const rounded = scaled >= 0n ? (scaled + 1n) / 2n : (scaled - 1n) / 2n
   const sign = rounded > 0n ? '+' : rounded < 0n ? '-' : ''
   const abs = rounded < 0n ? -rounded : rounded
-  const whole = abs / 100n
-  const frac = (abs % 100n).toString().padStart(2, '0')
-  return `${sign}${whole}.${frac}`
+  const whole = abs / unit
+  const frac = (abs % unit).toString().padStart(decimals, '0')
+  return `${sign}${whole}${decimals > 0 ? `.${frac}` : ''}`
 }
 
 export function toJson(report: RunReport): ReportJson {

@@ -93,19 +93,31 @@ function checkRow(check: Check): string[] {
       : check.metric === 'size'
         ? 'Size growth'
         : 'Files growth'
+  const increase = check.kind === 'increase'
+  // Sizes exact and human; counts are exact as they are.
   const show = (n: number) =>
     check.metric === 'size'
-      ? check.kind === 'increase'
-        ? signedSize(n)
-        : formatSizeShort(n)
-      : check.kind === 'increase'
+      ? increase
+        ? `${signedSize(n)} (${signedCount(n)} B)`
+        : `${formatSizeShort(n)} (${formatCount(n)} B)`
+      : increase
         ? signedCount(n)
         : formatCount(n)
-  const limit = `${check.input} ${esc(check.limitText)}${
-    check.kind === 'increase' && /%/.test(check.limitText)
-      ? ` (${show(check.allowed)})`
-      : ''
-  }`
+  // What a limit comes to, unless it was typed as that very number: bytes
+  // for a size with a unit, the amount for a percentage.
+  const exactText = check.limitText.replace(/[\s,_]/g, '')
+  const comesTo = check.skipped
+    ? ''
+    : /%/.test(exactText)
+      ? check.metric === 'size'
+        ? `${signedSize(check.allowed)}, ${signedCount(check.allowed)} B`
+        : signedCount(check.allowed)
+      : exactText === String(check.allowed)
+        ? ''
+        : check.metric === 'size'
+          ? `${formatCount(check.allowed)} B`
+          : formatCount(check.allowed)
+  const limit = `${check.input} ${esc(check.limitText)}${comesTo ? ` (${comesTo})` : ''}`
   if (check.skipped) {
     return [figure, show(check.actual), limit, esc(check.skipped), '➖ skipped']
   }

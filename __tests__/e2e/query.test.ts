@@ -320,6 +320,34 @@ describe('service errors', () => {
     expectNoSecrets(run.everything, [...SECRETS, 'not-the-right-secret-key'])
   })
 
+  it("blames the runner's clock, once, when the gateway calls the signature expired", async () => {
+    const strict = await startEmulator({
+      region: 'cn-north-4',
+      credentials: [{ accessKey: AK, secretKey: SK }],
+      projects: [{ id: PROJECT, name: 'cn-north-4' }],
+      images: [{ id: '111', totalFilesNum: 1, totalFilesSize: 1 }],
+      // Any date is too far off: as if the runner's clock were skewed.
+      clockSkewToleranceMs: -1
+    })
+    try {
+      const run = await runAction({
+        inputs: baseInputs({ endpoint: strict.url })
+      })
+
+      expect(run.exitCode).toBe(1)
+      expect(strict.requests.map((r) => r.status)).toEqual([401])
+      const error = run.annotations.filter((a) => a.level === 'error').at(-1)
+      expect(error?.message).toContain('HSS answered 401')
+      expect(error?.message).toMatch(/expired/i)
+      expect(error?.message).toMatch(
+        /The runner's clock reads \d{4}-\d\d-\d\dT[\d:.]+Z; the gateway refuses signatures more than 15 minutes off/
+      )
+      expectNoSecrets(run.everything, SECRETS)
+    } finally {
+      await strict.close()
+    }
+  })
+
   it('sends an unknown access key exactly once', async () => {
     const run = await runAction({
       inputs: baseInputs({ 'access-key': 'AKUNKNOWN00000000000' }),
@@ -418,6 +446,21 @@ describe('input errors', () => {
       'an image id with a slash',
       { 'image-id': '11/1' },
       /Input 'image-id' has an invalid value "11\/1"/
+    ],
+    [
+      'no region at all',
+      { region: '' },
+      /Input 'region' has an invalid value "": required: set region .*HUAWEI_CLOUD_REGION/
+    ],
+    [
+      'a malformed enterprise-project-id',
+      { 'enterprise-project-id': 'all granted' },
+      /Input 'enterprise-project-id' has an invalid value "all granted": expected an enterprise project id, '0' .* 'all_granted_eps'/
+    ],
+    [
+      'a security token with a line break',
+      { 'security-token': 'line\nbreak-token' },
+      /Input 'security-token' has an invalid value "\*\*\*": expected printable ASCII/
     ]
   ]
 
@@ -433,6 +476,9 @@ describe('input errors', () => {
       expect(errors[0]?.message).toMatch(message)
       expect(errors[0]?.message).not.toContain('\n')
       expect(run.stderr).not.toMatch(/at .*\.js:\d+/)
+      // Nothing half-done reaches the user: no outputs, no summary.
+      expect(run.outputs).toEqual({})
+      expect(run.summary).toBe('')
       expectNoSecrets(run.everything, SECRETS)
     }
   )

@@ -11,10 +11,15 @@ import {
   it
 } from '@jest/globals'
 
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 import { startEmulator, type Emulator } from '../support/hss-emulator.js'
 import { startProxy, type LoopbackProxy } from '../support/proxy.js'
 import { runAction } from '../support/run-action.js'
 import { expectNoSecrets } from '../support/secrets.js'
+import { selfSignedCertificate } from '../support/tls.js'
 
 let hss: Emulator
 let proxy: LoopbackProxy
@@ -74,6 +79,50 @@ describe('proxies', () => {
     expect(run.exitCode).toBe(0)
     expect(proxy.seen).toEqual([])
     expect(hss.requests).toHaveLength(2)
+  })
+
+  it('tunnels https requests through HTTPS_PROXY with CONNECT, certificate verified', async () => {
+    const certificate = selfSignedCertificate()
+    const secure = await startEmulator({
+      tls: certificate,
+      images: [{ id: '111', totalFilesNum: 3, totalFilesSize: 3000 }]
+    })
+    // The runner's way to trust a private CA: the action adds no trust of
+    // its own, so this is what makes the emulator's certificate acceptable.
+    const caFile = join(mkdtempSync(join(tmpdir(), 'hss-gate-ca-')), 'ca.pem')
+    writeFileSync(caFile, certificate.cert)
+    try {
+      const run = await runAction({
+        inputs: {
+          ...inputs(),
+          endpoint: secure.url,
+          'iam-endpoint': secure.url
+        },
+        env: {
+          HTTPS_PROXY: proxy.url,
+          https_proxy: proxy.url,
+          NODE_EXTRA_CA_CERTS: caFile
+        },
+        debug: true
+      })
+
+      expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs['total-files-num']).toBe('3')
+      const host = new URL(secure.url).host
+      expect(proxy.seen.map((s) => `${s.method} ${s.target}`)).toContain(
+        `CONNECT ${host}`
+      )
+      expect(proxy.seen.every((s) => s.method === 'CONNECT')).toBe(true)
+      expect(secure.requests.map((r) => r.path)).toEqual([
+        '/v3/auth/projects',
+        `/v5/${secure.projectId}/image/111/files-statistics`
+      ])
+      expect(secure.requests.every((r) => r.status === 200)).toBe(true)
+      expectNoSecrets(run.everything, [secure.credentials[0]?.secretKey ?? ''])
+    } finally {
+      await secure.close()
+    }
   })
 
   it('does not use HTTPS_PROXY for a plain http endpoint', async () => {

@@ -10,13 +10,9 @@
  * GitHub stand-in and "other host": scenarios share nothing and may run at
  * the same time.
  */
-import { execFileSync } from 'node:child_process'
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 import { startGitHubServer } from './github-server.js'
 import {
@@ -27,6 +23,7 @@ import {
   type RecordedRequest
 } from './hss-emulator.js'
 import { startProxy } from './proxy.js'
+import { selfSignedCertificate } from './tls.js'
 import { runAction, type RunResult } from './run-action.js'
 
 /** Temporary credentials, so that the security token is sent and scanned for. */
@@ -590,42 +587,6 @@ async function startOtherHost(tls?: {
       for (const socket of sockets) socket.destroy()
       await new Promise<void>((resolve) => server.close(() => resolve()))
     }
-  }
-}
-
-let selfSigned: { key: string; cert: string } | undefined
-
-/** A throw-away self-signed certificate for 127.0.0.1, made with openssl. */
-function selfSignedCertificate(): { key: string; cert: string } {
-  if (selfSigned) return selfSigned
-  const dir = mkdtempSync(join(tmpdir(), 'hss-gate-tls-'))
-  try {
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-keyout',
-        join(dir, 'key.pem'),
-        '-out',
-        join(dir, 'cert.pem')
-      ],
-      { stdio: 'ignore' }
-    )
-    selfSigned = {
-      key: readFileSync(join(dir, 'key.pem'), 'utf8'),
-      cert: readFileSync(join(dir, 'cert.pem'), 'utf8')
-    }
-    return selfSigned
-  } finally {
-    rmSync(dir, { recursive: true, force: true })
   }
 }
 

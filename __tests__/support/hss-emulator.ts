@@ -10,6 +10,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto'
 import http from 'node:http'
+import https from 'node:https'
 import type {
   IncomingHttpHeaders,
   IncomingMessage,
@@ -78,6 +79,8 @@ export interface EmulatorOptions {
   missingImage?: { status: number; code: string; message: string }
   /** Default 15 minutes, the gateway's documented tolerance. */
   clockSkewToleranceMs?: number
+  /** Serve https with this key and certificate instead of plain http. */
+  tls?: { key: string; cert: string }
   /** Exceeding it answers 429 APIGW.0308. */
   rateLimit?: { requests: number; perMs: number }
   /** Default 0: a free port. scripts/emulator.ts asks for a fixed one. */
@@ -305,9 +308,8 @@ class HssEmulator implements Emulator {
   private readonly sockets = new Set<Socket>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private closed = false
-  private readonly server = http.createServer((req, res) => {
-    void this.handle(req, res)
-  })
+  private readonly scheme: 'http' | 'https'
+  private readonly server: http.Server
 
   constructor(options: EmulatorOptions) {
     this.region = options.region ?? DEFAULT_REGION
@@ -326,6 +328,13 @@ class HssEmulator implements Emulator {
     this.skewToleranceMs = options.clockSkewToleranceMs ?? 15 * 60_000
     this.rateLimit = options.rateLimit
     this.port = options.port ?? 0
+    const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
+      void this.handle(req, res)
+    }
+    this.scheme = options.tls ? 'https' : 'http'
+    this.server = options.tls
+      ? https.createServer(options.tls, handler)
+      : http.createServer(handler)
 
     this.server.on('connection', (socket) => {
       this.sockets.add(socket)
@@ -339,7 +348,7 @@ class HssEmulator implements Emulator {
       this.server.listen(this.port, '127.0.0.1', () => resolve())
     })
     const { port } = this.server.address() as AddressInfo
-    this.url = `http://127.0.0.1:${port}`
+    this.url = `${this.scheme}://127.0.0.1:${port}`
   }
 
   inject(rule: FaultRule): void {

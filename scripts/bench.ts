@@ -36,7 +36,6 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
-  statSync,
   symlinkSync,
   writeFileSync
 } from 'node:fs'
@@ -64,6 +63,7 @@ import {
   readActionYml,
   REPO_ROOT
 } from '../__tests__/support/run-action.js'
+import { staleBundleWarning } from './stale-bundle.js'
 
 const RUNS = setting('BENCH_RUNS', 15)
 const SLOW_RUNS = setting('BENCH_SLOW_RUNS', 3)
@@ -750,7 +750,7 @@ function countGitHub(requests: GitHubRequest[]) {
 // ---- the run -------------------------------------------------------------------
 
 async function main(): Promise<string> {
-  const stale = staleBundle()
+  const stale = staleBundleWarning()
   if (stale) console.error(`warning: ${stale}`)
   console.error('building the dependency floor with ncc ...')
   await buildDependencyFloor()
@@ -1012,23 +1012,6 @@ function machine(): string {
     `${(totalmem() / 1024 ** 3).toFixed(1)} GiB, ${platform()} ${release()}, ` +
     `Node ${nodeVersion}.`
   )
-}
-
-function staleBundle(): string | undefined {
-  if (!existsSync(ACTION_ENTRY)) {
-    throw new Error(`${ACTION_ENTRY} is missing: run npm run build first`)
-  }
-  const built = statSync(ACTION_ENTRY).mtimeMs
-  const newer = readdirSync(join(REPO_ROOT, 'src'), {
-    recursive: true,
-    encoding: 'utf8'
-  }).filter((f) => {
-    const path = join(REPO_ROOT, 'src', f)
-    return statSync(path).isFile() && statSync(path).mtimeMs > built
-  })
-  return newer.length > 0
-    ? `src/${newer[0]} is newer than dist/index.js: the bench measures the bundle as built (npm run build)`
-    : undefined
 }
 
 function medianOf(s: Scenario): number {

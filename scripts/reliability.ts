@@ -12,8 +12,6 @@
  *
  *   npm run reliability -- [--seed N] [--runs N] [--property-runs N]
  */
-import { statSync, readdirSync } from 'node:fs'
-import { join } from 'node:path'
 
 import { InputError } from '../src/errors.js'
 import { readSettings } from '../src/inputs.js'
@@ -33,7 +31,7 @@ import {
   readSettingsSets,
   setInputs
 } from '../__tests__/support/input-fuzz.js'
-import { ACTION_ENTRY, REPO_ROOT } from '../__tests__/support/run-action.js'
+import { staleBundleWarning } from './stale-bundle.js'
 
 interface Options {
   seed: number
@@ -77,23 +75,6 @@ async function mapLimit<T, R>(
   return results
 }
 
-/** dist/ older than src/ would measure yesterday's action. */
-function warnIfStale(): void {
-  const built = statSync(ACTION_ENTRY).mtimeMs
-  const newer = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(dir, entry.name)
-      if (entry.isDirectory()) return newer(path)
-      return statSync(path).mtimeMs > built ? [path] : []
-    })
-  const stale = newer(join(REPO_ROOT, 'src'))
-  if (stale.length > 0) {
-    console.warn(
-      `warning: ${stale.length} file(s) in src/ are newer than dist/index.js; run npm run build first.`
-    )
-  }
-}
-
 interface Failure {
   where: string
   problems: string[]
@@ -102,7 +83,8 @@ interface Failure {
 async function main(): Promise<number> {
   const options = readOptions(process.argv.slice(2))
   const started = Date.now()
-  warnIfStale()
+  const stale = staleBundleWarning()
+  if (stale) console.warn(`warning: ${stale}`)
   const failures: Failure[] = []
   let secrets = 0
   let unhandled = 0

@@ -122,7 +122,8 @@ export function maskCredentials(env: Env = process.env): void {
     env.HUAWEICLOUD_SDK_SK,
     env.HUAWEICLOUD_SDK_SECURITY_TOKEN,
     env.CLOUD_SDK_AK,
-    env.CLOUD_SDK_SK
+    env.CLOUD_SDK_SK,
+    env.GITHUB_TOKEN
   ]
   for (const secret of secrets) {
     const value = secret?.trim()
@@ -398,7 +399,7 @@ function tierError(warnName: string, maxName: string): InputError {
   )
 }
 
-function readComment(): CommentSettings {
+function readComment(env: Env): CommentSettings {
   const mode = oneOf('comment', ['auto', 'always', 'never'] as const)
   const when = oneOf('comment-when', ['always', 'warn', 'fail'] as const)
   const prText = input('pr-number')
@@ -418,7 +419,9 @@ function readComment(): CommentSettings {
     when,
     key: input('comment-key'),
     prNumber,
-    token: input('github-token')
+    // A job that exports GITHUB_TOKEN but passes github-token: '' (or an
+    // unset secret) still comments.
+    token: inputOrEnv('github-token', env, 'GITHUB_TOKEN')
   }
 }
 
@@ -591,7 +594,7 @@ export function readSettings(env: Env = process.env): Settings {
     summary: boolean('summary'),
     limits: readLimits(baselineIds.length > 0),
     failOnThreshold: boolean('fail-on-threshold'),
-    comment: readComment()
+    comment: readComment(env)
   }
 }
 

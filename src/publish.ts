@@ -97,6 +97,7 @@ export function annotate(report: RunReport): void {
 
 interface PullRequestEvent {
   number?: number
+  repository?: { full_name?: string }
   pull_request?: { number?: number; head?: { sha?: string } }
   workflow_run?: { head_sha?: string }
 }
@@ -190,7 +191,11 @@ export async function postComment(
     )
     return
   }
-  const [owner, repo] = (process.env.GITHUB_REPOSITORY ?? '').split('/')
+  const [owner, repo] = (
+    process.env.GITHUB_REPOSITORY ||
+    event.repository?.full_name ||
+    ''
+  ).split('/')
   if (!owner || !repo || !comment.token) {
     core.warning(
       `No pull request comment: ${!comment.token ? 'github-token is empty' : 'GITHUB_REPOSITORY is not set'}.`,

@@ -138,7 +138,11 @@ function calls(from = 0): string[] {
   return github.requests
     .slice(from)
     .map((r) =>
-      r.method === 'GET' ? `GET page ${r.query.page ?? '1'}` : r.method
+      r.path === '/user'
+        ? `GET /user ${r.status}`
+        : r.method === 'GET'
+          ? `GET page ${r.query.page ?? '1'}`
+          : r.method
     )
 }
 
@@ -363,7 +367,8 @@ describe("a comment that copies the report's marker", () => {
     const run = await gate({ event: pullRequestEvent(NEXT_SHA), debug: true })
 
     expect(run.exitCode).toBe(0)
-    expect(calls(before)).toEqual(['GET page 1', 'PATCH'])
+    // The copy makes it ask who the token is; GitHub refuses a GITHUB_TOKEN.
+    expect(calls(before)).toEqual(['GET page 1', 'GET /user 403', 'PATCH'])
     const [updated, untouched] = stored()
     expect(updated?.id).toBe(report.id)
     expect(updated?.body).toContain(NEXT_SHA)
@@ -393,7 +398,7 @@ describe("a comment that copies the report's marker", () => {
     const run = await gate()
 
     expect(run.exitCode).toBe(0)
-    expect(calls(before)).toEqual(['GET page 1', 'POST'])
+    expect(calls(before)).toEqual(['GET page 1', 'GET /user 403', 'POST'])
     const [kept, report] = stored()
     expect(kept).toEqual(spoof)
     expect(report?.body.split('\n')[0]).toBe(marker)

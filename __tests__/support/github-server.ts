@@ -102,6 +102,12 @@ export interface GitHubServerOptions {
    * comment (GitHub itself always names the author). True by default.
    */
   namesAuthors?: boolean
+  /**
+   * How the comment list pages: `github` (default) pages and sends `Link`
+   * headers; `no-links` pages without them; `everything` ignores paging and
+   * answers every page with every comment, as minimal stand-ins do.
+   */
+  paging?: 'github' | 'no-links' | 'everything'
 }
 
 const DOCS = 'https://docs.github.com/rest'
@@ -198,6 +204,7 @@ export async function startGitHubServer(
   const login = options.login ?? (installation ? ACTIONS_BOT.login : 'monalisa')
   const type = options.type ?? (installation ? ACTIONS_BOT.type : 'User')
   const namesAuthors = options.namesAuthors ?? true
+  const paging = options.paging ?? 'github'
   const requests: GitHubRequest[] = []
   const faults: Array<GitHubFault & { left: number }> = []
   const repositories = new Map<string, Repository>()
@@ -325,6 +332,12 @@ export async function startGitHubServer(
     const perPage = Math.min(Math.max(Number(query.per_page) || 30, 1), 100)
     const page = Math.max(Number(query.page) || 1, 1)
     const all = issueComments(found, issue)
+    if (paging === 'everything') {
+      return new HttpAnswer(
+        200,
+        all.map((comment) => render(found, issue, comment))
+      )
+    }
     const lastPage = Math.max(Math.ceil(all.length / perPage), 1)
     const slice = all.slice((page - 1) * perPage, page * perPage)
 
@@ -346,7 +359,7 @@ export async function startGitHubServer(
     return new HttpAnswer(
       200,
       slice.map((comment) => render(found, issue, comment)),
-      links.length > 0 ? { link: links.join(', ') } : {}
+      links.length > 0 && paging === 'github' ? { link: links.join(', ') } : {}
     )
   }
 

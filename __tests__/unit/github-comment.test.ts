@@ -307,9 +307,14 @@ describe('upsertStickyComment', () => {
     expect(result.action).toBe('created')
     expect(sent('POST').map((r) => r.status)).toEqual([403, 201])
     expect(comments()).toHaveLength(1)
-    const warnings = logs.filter((l) => l.level === 'warning')
-    expect(warnings).toHaveLength(1)
-    expect(warnings[0]?.message).toMatch(/secondary rate limit.*retrying/)
+    // A retry that succeeds is news, not something to act on.
+    expect(logs.filter((l) => l.level === 'warning')).toEqual([])
+    expect(
+      logs.filter(
+        (l) =>
+          l.level === 'info' && /secondary rate limit.*retrying/.test(l.message)
+      )
+    ).toHaveLength(1)
   })
 
   it('waits for a primary rate limit to reset and then succeeds', async () => {
@@ -404,8 +409,9 @@ describe('whose marked comments count', () => {
     expect(sent('PATCH').map((r) => r.path)).toEqual([
       `/repos/${OWNER}/${REPO}/issues/comments/${ours?.id}`
     ])
-    // An installation token is a bot: GitHub would refuse GET /user anyway.
-    expect(userRequests()).toEqual([])
+    // Someone's copy makes it ask who the token is: GitHub refuses an
+    // installation token that question, so only bots' comments count.
+    expect(userRequests().map((r) => r.status)).toEqual([403])
     const debug = logs.filter((l) => l.level === 'debug').map((l) => l.message)
     expect(debug).toContainEqual(
       expect.stringMatching(/^Ignored 1 comment\(s\) .*\(mallory\)/)
@@ -452,7 +458,10 @@ describe('whose marked comments count', () => {
 
     expect(result.action).toBe('skipped')
     expect(comments()).toEqual(before)
-    expect(server.requests.map((r) => r.method)).toEqual(['GET'])
+    expect(server.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `GET /repos/${OWNER}/${REPO}/issues/${PR}/comments`,
+      'GET /user'
+    ])
   })
 
   it("with a personal access token, asks GET /user once and counts only that user's comments", async () => {
@@ -598,6 +607,64 @@ describe('whose marked comments count', () => {
     expect(comments()[0]?.user.login).toBe('ci-user')
     expect(userRequests().map((r) => r.status)).toEqual([404])
     expect(logs.filter((l) => l.level === 'warning')).toEqual([])
+  })
+})
+
+describe('paging through the comments', () => {
+  async function restartPaging(paging: 'no-links' | 'everything') {
+    await server.close()
+    server = await startGitHubServer({ token: TOKEN, paging })
+  }
+
+  function lists() {
+    return server.requests.filter(
+      (r) => r.method === 'GET' && r.path.endsWith(`/issues/${PR}/comments`)
+    )
+  }
+
+  it('reads past the first page of a server that sends no Link header', async () => {
+    await restartPaging('no-links')
+    const marker = commentMarker(request().key)
+    server.seed(OWNER, REPO, PR, [
+      ...Array.from({ length: 150 }, (_, i) => `LGTM ${i}`),
+      { body: `${marker}\nold report`, ...ACTIONS_BOT }
+    ])
+    const ours = comments().at(-1)
+
+    const result = await upsertStickyComment(request())
+
+    expect(result).toMatchObject({ action: 'updated', id: ours?.id })
+    expect(comments()).toHaveLength(151)
+    expect(lists().map((r) => r.query.page)).toEqual([undefined, '2'])
+  })
+
+  it('stops on a server that answers every page with every comment', async () => {
+    await restartPaging('everything')
+    const marker = commentMarker(request().key)
+    server.seed(OWNER, REPO, PR, [
+      ...Array.from({ length: 120 }, (_, i) => `LGTM ${i}`),
+      { body: `${marker}\nold report`, ...ACTIONS_BOT }
+    ])
+
+    const result = await upsertStickyComment(request())
+
+    expect(result.action).toBe('updated')
+    expect(comments()).toHaveLength(121)
+    // The second page brings nothing new, so the listing ends there.
+    expect(lists()).toHaveLength(2)
+  })
+
+  it('asks for one page per 100 comments on GitHub, following its Link header', async () => {
+    server.seed(
+      OWNER,
+      REPO,
+      PR,
+      Array.from({ length: 200 }, (_, i) => `LGTM ${i}`)
+    )
+
+    await upsertStickyComment(request())
+
+    expect(lists().map((r) => r.query.page)).toEqual([undefined, '2'])
   })
 })
 

@@ -108,12 +108,7 @@ export async function upsertStickyComment(
 
   // Every page: the comment can sit behind hundreds of others on a busy PR.
   const all = await attempt(req, `listing comments on ${where}`, () =>
-    octokit.paginate(octokit.rest.issues.listComments, {
-      owner,
-      repo,
-      issue_number,
-      per_page: 100
-    })
+    listComments(octokit, { owner, repo, issue_number })
   )
   const marked = all.filter(
     (comment) => firstLine(comment.body ?? '') === marker
@@ -236,11 +231,10 @@ function isBot(comment: Author): boolean {
  * GITHUB_TOKEN or an app's installation token writes as one, and a person
  * cannot post as a bot. A comment by a person counts only when the token is
  * that person, which only `GET /user` can say; it is asked once, and only
- * when a person's comment carries the marker and the token is not an
- * installation's (`ghs_`, which GitHub refuses `GET /user` and which never
- * writes as a person). Once the token is known to be a person, bots' copies
- * no longer count. When GitHub refuses to name the user (401, 403) only bots
- * count. A comment that names no author, or a server without `GET /user`
+ * when a person's comment carries the marker (on GitHub, with a GITHUB_TOKEN,
+ * that is somebody's copy, and the answer is 403). Once the token is known to
+ * be a person, bots' copies no longer count. When GitHub refuses to name the
+ * user (401, 403) only bots count. A comment that names no author, or a server without `GET /user`
  * (404), cannot be judged, and then the marker decides alone: GitHub itself
  * names every comment's author and always serves `GET /user`.
  */
@@ -254,13 +248,6 @@ async function authorship(
   const byBot = (comment: Author) => unknown(comment) || isBot(comment)
   const byPerson = marked.some((c) => !byBot(c))
   if (!byPerson) return byBot
-  if (req.token.startsWith('ghs_')) {
-    req.log.debug(
-      `Counting only comments by a bot on ${where} as this action's: ` +
-        'an installation token writes as one'
-    )
-    return byBot
-  }
   try {
     const { data } = await attempt(req, "reading the token's user", () =>
       octokit.rest.users.getAuthenticated()
@@ -288,6 +275,46 @@ async function authorship(
     )
     return byBot
   }
+}
+
+const PER_PAGE = 100
+// 10,000 comments: far beyond any pull request, and a bound on a server
+// that answers every page alike.
+const MAX_PAGES = 100
+
+/**
+ * Every comment of the issue, 100 a page: GitHub's `Link` header says
+ * whether another page follows; a server that sends none is asked for the
+ * next page while pages come back full and bring comments not seen yet.
+ */
+async function listComments(
+  octokit: ReturnType<typeof createClient>,
+  params: { owner: string; repo: string; issue_number: number }
+) {
+  type Comment = Awaited<
+    ReturnType<typeof octokit.rest.issues.listComments>
+  >['data'][number]
+  const seen = new Map<number, Comment>()
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { data, headers } = await octokit.rest.issues.listComments({
+      ...params,
+      per_page: PER_PAGE,
+      // The first request names no page, as GitHub's own next links do not.
+      ...(page > 1 ? { page } : {})
+    })
+    let added = 0
+    for (const comment of data) {
+      if (!seen.has(comment.id)) {
+        seen.set(comment.id, comment)
+        added++
+      }
+    }
+    const more = headers.link
+      ? /rel="next"/.test(headers.link)
+      : data.length >= PER_PAGE
+    if (!more || added === 0) break
+  }
+  return [...seen.values()]
 }
 
 /** The distinct authors of `comments`, for a log line of bounded length. */
@@ -351,7 +378,8 @@ function createClient(req: StickyCommentRequest) {
         )
         return false
       }
-      log.warning(
+      // Info, not a warning: a retry that then succeeds needs no annotation.
+      log.info(
         `${what}; retrying in ${retryAfter} s ` +
           `(retry ${retryCount + 1} of ${RATE_LIMIT_RETRIES})`
       )

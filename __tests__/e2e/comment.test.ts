@@ -20,6 +20,7 @@ import {
 import {
   ACTIONS_BOT,
   forbiddenFault,
+  githubTexts,
   secondaryRateLimitFault,
   startGitHubServer,
   type GitHubFault,
@@ -27,11 +28,12 @@ import {
   type StoredComment
 } from '../support/github-server.js'
 import { startEmulator, type Emulator } from '../support/hss-emulator.js'
-import { runAction, type RunResult } from '../support/run-action.js'
-import { expectNoSecrets } from '../support/secrets.js'
+import { type RunOptions, type RunResult } from '../support/run-action.js'
+import { expectNoSecrets, runScanned } from '../support/secrets.js'
 
 const AK = 'AKE2ECOMMENT00000001'
-const SK = 'e2e-comment-secret-key-5c4b3a29181f'
+// '/', '+' and '=' make the URL-encoded form differ from the raw one.
+const SK = 'e2e/comment+secret=key-5c4b3a29181f'
 const GITHUB_TOKEN = 'ghs_e2eCommentToken0123456789abcdefABCDEF'
 const SECRETS = [AK, SK, GITHUB_TOKEN]
 
@@ -95,12 +97,24 @@ interface GateOptions {
   inputs?: Record<string, string>
   event?: Event
   env?: Record<string, string>
+  /** On unless false. */
   debug?: boolean
+}
+
+/**
+ * One step with debug logging on, scanned for every form of SECRETS in its
+ * logs, outputs and summary and in everything GitHub holds or received.
+ */
+function scannedRun(options: RunOptions): Promise<RunResult> {
+  return runScanned(
+    { alsoScan: () => githubTexts(github), ...options },
+    SECRETS
+  )
 }
 
 /** One step of the action on the pull request, against both stand-ins. */
 function gate(options: GateOptions = {}): Promise<RunResult> {
-  return runAction({
+  return scannedRun({
     inputs: {
       'image-id': '111',
       region: 'cn-north-4',
@@ -114,7 +128,7 @@ function gate(options: GateOptions = {}): Promise<RunResult> {
     env: options.env,
     githubApiUrl: github.url,
     githubToken: GITHUB_TOKEN,
-    debug: options.debug
+    debug: options.debug ?? true
   })
 }
 
@@ -156,9 +170,12 @@ function debugLines(run: RunResult): string[] {
   return [...run.stdout.matchAll(/^::debug::(.*)$/gm)].map((m) => m[1] ?? '')
 }
 
+/** Again, by hand: gate() has already scanned all of this after the run. */
 function expectNoSecretsAnywhere(run: RunResult): void {
   expectNoSecrets(run.everything, SECRETS)
-  for (const comment of stored()) expectNoSecrets(comment.body, SECRETS)
+  for (const text of Object.values(githubTexts(github))) {
+    expectNoSecrets(text, SECRETS)
+  }
 }
 
 describe('the first run on a pull request', () => {
@@ -737,6 +754,25 @@ describe('GitHub refusing or failing', () => {
 })
 
 describe('secrets', () => {
+  it('are looked for in every comment GitHub holds and in every request body, on any issue', async () => {
+    // Planted, not written by the action: proves the scan reaches them.
+    const planted = `Basic ${Buffer.from(`user:${SK}`).toString('base64')}`
+    github.seed(OWNER, REPO, 42, [{ body: planted }])
+    await expect(gate()).rejects.toThrow(
+      /credentials leaked: secret-key \(base64\) in comment \d+/
+    )
+
+    const texts = githubTexts(github)
+    expect(Object.values(texts)).toContain(planted)
+    const written = stored()
+    expect(written).toHaveLength(1)
+    expect(texts[`comment ${written[0]?.id}`]).toBe(written[0]?.body)
+    const post = github.requests.findIndex((r) => r.method === 'POST')
+    expect(texts[`GitHub request ${post + 1} body`]).toContain(
+      'HSS image size gate'
+    )
+  })
+
   it('never shows the GitHub token or the HSS keys, in logs, outputs, summary or comments', async () => {
     const first = await gate({ inputs: { 'max-size': '1GB' }, debug: true })
     github.inject(forbiddenFault({ method: 'PATCH' }))
@@ -822,7 +858,7 @@ describe('a GitHub API that never answers', () => {
     await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve))
     const { port } = silent.address() as AddressInfo
     try {
-      const run = await runAction({
+      const run = await scannedRun({
         inputs: {
           'image-id': '111',
           region: 'cn-north-4',

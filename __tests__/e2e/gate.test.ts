@@ -12,7 +12,13 @@ import {
 } from '@jest/globals'
 
 import { startEmulator, type Emulator } from '../support/hss-emulator.js'
-import { runAction, type RunResult } from '../support/run-action.js'
+import { DEFAULT_GITHUB_TOKEN, type RunResult } from '../support/run-action.js'
+import { runScanned } from '../support/secrets.js'
+
+// '/', '+' and '=' make the URL-encoded form differ from the raw one.
+const AK = 'AKE2EGATE+0000/0001='
+const SK = 'e2e/gate+secret=key-2b3c4d5e6f70'
+const SECRETS = [AK, SK, DEFAULT_GITHUB_TOKEN]
 
 let hss: Emulator
 
@@ -20,6 +26,7 @@ let hss: Emulator
 // 1 MB (1,000,000) and 1 MiB (1,048,576).
 beforeAll(async () => {
   hss = await startEmulator({
+    credentials: [{ accessKey: AK, secretKey: SK }],
     images: [
       { id: '111', totalFilesNum: 25_000, totalFilesSize: 1_620_000_000 },
       { id: 'between', totalFilesNum: 10, totalFilesSize: 1_000_500 }
@@ -33,19 +40,22 @@ afterAll(async () => {
 
 beforeEach(() => hss.reset())
 
+/** One step with debug logging on, scanned for every form of SECRETS. */
 function gate(inputs: Record<string, string>): Promise<RunResult> {
-  const [credential] = hss.credentials
-  return runAction({
-    inputs: {
-      'image-id': '111',
-      region: hss.region,
-      'project-id': hss.projectId,
-      'access-key': credential?.accessKey ?? '',
-      'secret-key': credential?.secretKey ?? '',
-      endpoint: hss.url,
-      ...inputs
-    }
-  })
+  return runScanned(
+    {
+      inputs: {
+        'image-id': '111',
+        region: hss.region,
+        'project-id': hss.projectId,
+        'access-key': AK,
+        'secret-key': SK,
+        endpoint: hss.url,
+        ...inputs
+      }
+    },
+    SECRETS
+  )
 }
 
 function errors(run: RunResult) {

@@ -12,7 +12,13 @@ import {
 } from '@jest/globals'
 
 import { startEmulator, type Emulator } from '../support/hss-emulator.js'
-import { runAction, type RunResult } from '../support/run-action.js'
+import { DEFAULT_GITHUB_TOKEN, type RunResult } from '../support/run-action.js'
+import { runScanned } from '../support/secrets.js'
+
+// '/', '+' and '=' make the URL-encoded form differ from the raw one.
+const AK = 'AKE2EIMAGES+00/0001='
+const SK = 'e2e/images+secret=key-8e7f6a5b4c3d'
+const SECRETS = [AK, SK, DEFAULT_GITHUB_TOKEN]
 
 let hss: Emulator
 
@@ -20,6 +26,7 @@ const MB = 1_000_000
 
 beforeAll(async () => {
   hss = await startEmulator({
+    credentials: [{ accessKey: AK, secretKey: SK }],
     images: [
       { id: 'app', totalFilesNum: 1_100, totalFilesSize: 105 * MB },
       { id: 'app-base', totalFilesNum: 1_000, totalFilesSize: 100 * MB },
@@ -41,18 +48,21 @@ afterAll(async () => {
 
 beforeEach(() => hss.reset())
 
+/** One step with debug logging on, scanned for every form of SECRETS. */
 function gate(inputs: Record<string, string>): Promise<RunResult> {
-  const [credential] = hss.credentials
-  return runAction({
-    inputs: {
-      region: hss.region,
-      'project-id': hss.projectId,
-      'access-key': credential?.accessKey ?? '',
-      'secret-key': credential?.secretKey ?? '',
-      endpoint: hss.url,
-      ...inputs
-    }
-  })
+  return runScanned(
+    {
+      inputs: {
+        region: hss.region,
+        'project-id': hss.projectId,
+        'access-key': AK,
+        'secret-key': SK,
+        endpoint: hss.url,
+        ...inputs
+      }
+    },
+    SECRETS
+  )
 }
 
 function statsRequests() {

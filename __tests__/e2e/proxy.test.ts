@@ -17,15 +17,25 @@ import { join } from 'node:path'
 
 import { startEmulator, type Emulator } from '../support/hss-emulator.js'
 import { startProxy, type LoopbackProxy } from '../support/proxy.js'
-import { runAction } from '../support/run-action.js'
-import { expectNoSecrets } from '../support/secrets.js'
+import {
+  DEFAULT_GITHUB_TOKEN,
+  type RunOptions,
+  type RunResult
+} from '../support/run-action.js'
+import { runScanned } from '../support/secrets.js'
 import { selfSignedCertificate } from '../support/tls.js'
+
+// '/', '+' and '=' make the URL-encoded form differ from the raw one.
+const AK = 'AKE2EPROXY+000/0001='
+const SK = 'e2e/proxy+secret=key-3d2c1b0a9f8e'
+const SECRETS = [AK, SK, DEFAULT_GITHUB_TOKEN]
 
 let hss: Emulator
 let proxy: LoopbackProxy
 
 beforeAll(async () => {
   hss = await startEmulator({
+    credentials: [{ accessKey: AK, secretKey: SK }],
     images: [{ id: '111', totalFilesNum: 3, totalFilesSize: 3000 }]
   })
   proxy = await startProxy()
@@ -42,20 +52,24 @@ beforeEach(() => {
 })
 
 function inputs() {
-  const [credential] = hss.credentials
   return {
     'image-id': '111',
     region: hss.region,
-    'access-key': credential?.accessKey ?? '',
-    'secret-key': credential?.secretKey ?? '',
+    'access-key': AK,
+    'secret-key': SK,
     endpoint: hss.url,
     'iam-endpoint': hss.url
   }
 }
 
+/** One step with debug logging on, scanned for every form of SECRETS. */
+function scannedRun(options: RunOptions): Promise<RunResult> {
+  return runScanned(options, SECRETS)
+}
+
 describe('proxies', () => {
   it('sends every request through HTTP_PROXY, signed for the real host', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: inputs(),
       env: { HTTP_PROXY: proxy.url, http_proxy: proxy.url }
     })
@@ -67,11 +81,10 @@ describe('proxies', () => {
       `/v5/${hss.projectId}/image/111/files-statistics`
     ])
     expect(hss.requests.map((r) => r.status)).toEqual([200, 200])
-    expectNoSecrets(run.everything, [hss.credentials[0]?.secretKey ?? ''])
   })
 
   it('goes direct for hosts listed in NO_PROXY', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: inputs(),
       env: { HTTP_PROXY: proxy.url, NO_PROXY: '127.0.0.1' }
     })
@@ -85,6 +98,7 @@ describe('proxies', () => {
     const certificate = selfSignedCertificate()
     const secure = await startEmulator({
       tls: certificate,
+      credentials: [{ accessKey: AK, secretKey: SK }],
       images: [{ id: '111', totalFilesNum: 3, totalFilesSize: 3000 }]
     })
     // The runner's way to trust a private CA: the action adds no trust of
@@ -92,7 +106,7 @@ describe('proxies', () => {
     const caFile = join(mkdtempSync(join(tmpdir(), 'hss-gate-ca-')), 'ca.pem')
     writeFileSync(caFile, certificate.cert)
     try {
-      const run = await runAction({
+      const run = await scannedRun({
         inputs: {
           ...inputs(),
           endpoint: secure.url,
@@ -102,8 +116,7 @@ describe('proxies', () => {
           HTTPS_PROXY: proxy.url,
           https_proxy: proxy.url,
           NODE_EXTRA_CA_CERTS: caFile
-        },
-        debug: true
+        }
       })
 
       expect(secure.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/)
@@ -119,14 +132,13 @@ describe('proxies', () => {
         `/v5/${secure.projectId}/image/111/files-statistics`
       ])
       expect(secure.requests.every((r) => r.status === 200)).toBe(true)
-      expectNoSecrets(run.everything, [secure.credentials[0]?.secretKey ?? ''])
     } finally {
       await secure.close()
     }
   })
 
   it('does not use HTTPS_PROXY for a plain http endpoint', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: inputs(),
       env: { HTTPS_PROXY: proxy.url }
     })

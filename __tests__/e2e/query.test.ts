@@ -12,15 +12,22 @@ import {
 } from '@jest/globals'
 
 import { startEmulator, type Emulator } from '../support/hss-emulator.js'
-import { runAction, DEFAULT_GITHUB_TOKEN } from '../support/run-action.js'
-import { expectNoSecrets } from '../support/secrets.js'
+import {
+  DEFAULT_GITHUB_TOKEN,
+  type RunOptions,
+  type RunResult
+} from '../support/run-action.js'
+import { expectNoSecrets, runScanned } from '../support/secrets.js'
 
+// The secret keys and tokens hold '/', '+' and '=', which encodeURIComponent
+// changes, so their URL-encoded forms are scanned for in their own right.
+// Access keys and tokens travel in headers: printable ASCII, no spaces.
 const AK = 'AKE2EQUERY0000000001'
-const SK = 'e2e-query-secret-key-9f8e7d6c5b4a'
-const TEMP_AK = 'AKTEMPORARY000000002'
-const TEMP_SK = 'temporary-secret-key-1a2b3c4d'
-const SECURITY_TOKEN = 'gQpzZWN1cml0eS10b2tlbi1mb3ItdGVzdHM-temporary'
-const IAM_TOKEN = 'MIIEiam-token-for-tests-0123456789abcdef'
+const SK = 'e2e/query+secret=key-9f8e7d6c5b4a'
+const TEMP_AK = 'AKTEMPORARY+0000/02='
+const TEMP_SK = 'temporary/secret+key=1a2b3c4d'
+const SECURITY_TOKEN = 'gQpzZWN1cml0eS10b2tlbi1mb3ItdGVzdHM+temporary/token=='
+const IAM_TOKEN = 'MIIEiam+token/for-tests=0123456789abcdef'
 const PROJECT = '0a1b2c3d4e5f60718293a4b5c6d7e8f9'
 const SECRETS = [
   AK,
@@ -68,6 +75,11 @@ afterAll(async () => {
 
 beforeEach(() => hss.reset())
 
+/** One step with debug logging on, scanned for every form of SECRETS. */
+function scannedRun(options: RunOptions): Promise<RunResult> {
+  return runScanned(options, SECRETS)
+}
+
 function baseInputs(extra: Record<string, string> = {}) {
   return {
     'image-id': '111',
@@ -83,7 +95,7 @@ function baseInputs(extra: Record<string, string> = {}) {
 
 describe('querying an image', () => {
   it('reports the figures of a CI/CD image as outputs and in the summary', async () => {
-    const run = await runAction({ inputs: baseInputs() })
+    const run = await scannedRun({ inputs: baseInputs() })
 
     expect(run.exitCode).toBe(0)
     expect(run.outputs['total-files-num']).toBe('12873')
@@ -123,7 +135,7 @@ describe('querying an image', () => {
   })
 
   it('takes the documented default of an input given empty, as an unset variable gives it', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: baseInputs({
         'image-type': '',
         'request-timeout': '',
@@ -145,13 +157,12 @@ describe('querying an image', () => {
   })
 
   it('signs with temporary credentials and sends the security token signed', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: baseInputs({
         'access-key': TEMP_AK,
         'secret-key': TEMP_SK,
         'security-token': SECURITY_TOKEN
-      }),
-      debug: true
+      })
     })
 
     expect(run.exitCode).toBe(0)
@@ -164,13 +175,37 @@ describe('querying an image', () => {
     expectNoSecrets(run.everything, SECRETS)
   })
 
+  it('asks the runner to mask each credential raw, URL-encoded and in base64', async () => {
+    const run = await scannedRun({
+      inputs: baseInputs({
+        'access-key': TEMP_AK,
+        'secret-key': TEMP_SK,
+        'security-token': SECURITY_TOKEN
+      })
+    })
+
+    expect(run.exitCode).toBe(0)
+    for (const secret of [TEMP_AK, TEMP_SK, SECURITY_TOKEN]) {
+      // These hold characters that URL-encoding changes.
+      expect(encodeURIComponent(secret)).not.toBe(secret)
+      expect(run.masked).toEqual(
+        expect.arrayContaining([
+          secret,
+          encodeURIComponent(secret),
+          Buffer.from(secret).toString('base64'),
+          Buffer.from(secret).toString('base64url')
+        ])
+      )
+    }
+  })
+
   it('authenticates with an IAM token instead of signing', async () => {
     const inputs: Record<string, string> = baseInputs({
       'auth-token': IAM_TOKEN
     })
     delete inputs['access-key']
     delete inputs['secret-key']
-    const run = await runAction({ inputs, debug: true })
+    const run = await scannedRun({ inputs })
 
     expect(run.exitCode).toBe(0)
     expect(run.outputs['total-files-size']).toBe('1270000000')
@@ -181,7 +216,7 @@ describe('querying an image', () => {
   })
 
   it('reads region, project and credentials from the environment of huaweicloud/auth-action', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: { 'image-id': '111', endpoint: hss.url },
       env: {
         HUAWEI_CLOUD_REGION: 'cn-north-4',
@@ -198,7 +233,7 @@ describe('querying an image', () => {
   })
 
   it("reads the SDKs' environment variables too", async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: { 'image-id': '111', endpoint: hss.url },
       env: {
         HUAWEICLOUD_SDK_REGION: 'cn-north-4',
@@ -217,7 +252,7 @@ describe('querying an image', () => {
   it('looks the project up in IAM once when no project id is given', async () => {
     const inputs: Record<string, string> = baseInputs({ 'image-id': '111' })
     delete inputs['project-id']
-    const run = await runAction({ inputs })
+    const run = await scannedRun({ inputs })
 
     expect(run.exitCode).toBe(0)
     expect(hss.requests.map((r) => `${r.service} ${r.path}`)).toEqual([
@@ -229,7 +264,7 @@ describe('querying an image', () => {
   })
 
   it('looks the project up with the IAM token when authenticating by token', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: {
         'image-id': '111',
         region: 'cn-north-4',
@@ -247,7 +282,7 @@ describe('querying an image', () => {
   it('lists what IAM returned when no project is named like the region', async () => {
     const inputs: Record<string, string> = baseInputs({ region: 'cn-east-3' })
     delete inputs['project-id']
-    const run = await runAction({ inputs })
+    const run = await scannedRun({ inputs })
 
     expect(run.exitCode).toBe(1)
     const error = run.annotations.find((a) => a.level === 'error')
@@ -261,7 +296,7 @@ describe('querying an image', () => {
   })
 
   it('queries a registry image by namespace, name and tag, with a digest id', async () => {
-    const run = await runAction({
+    const run = await scannedRun({
       inputs: baseInputs({
         'image-id': 'sha256:0b08c2b4',
         'image-type': 'private_image',
@@ -290,7 +325,7 @@ describe('querying an image', () => {
 
 describe('service errors', () => {
   it('names the status, code, message, request id and a hint for an unknown image', async () => {
-    const run = await runAction({ inputs: baseInputs({ 'image-id': 'nope' }) })
+    const run = await scannedRun({ inputs: baseInputs({ 'image-id': 'nope' }) })
 
     expect(run.exitCode).toBe(1)
     expect(hss.requests).toHaveLength(1)
@@ -305,8 +340,8 @@ describe('service errors', () => {
   })
 
   it('sends a rejected signature exactly once and points at the credentials and the clock', async () => {
-    const run = await runAction({
-      inputs: baseInputs({ 'secret-key': 'not-the-right-secret-key' })
+    const run = await scannedRun({
+      inputs: baseInputs({ 'secret-key': 'not/the+right=secret-key' })
     })
 
     expect(run.exitCode).toBe(1)
@@ -317,7 +352,7 @@ describe('service errors', () => {
     expect(error?.message).toContain('APIGW.0301')
     expect(error?.message).toContain("runner's clock")
     expect(error?.message).toContain('Not retried')
-    expectNoSecrets(run.everything, [...SECRETS, 'not-the-right-secret-key'])
+    expectNoSecrets(run.everything, [...SECRETS, 'not/the+right=secret-key'])
   })
 
   it("blames the runner's clock, once, when the gateway calls the signature expired", async () => {
@@ -330,7 +365,7 @@ describe('service errors', () => {
       clockSkewToleranceMs: -1
     })
     try {
-      const run = await runAction({
+      const run = await scannedRun({
         inputs: baseInputs({ endpoint: strict.url })
       })
 
@@ -342,21 +377,19 @@ describe('service errors', () => {
       expect(error?.message).toMatch(
         /The runner's clock reads \d{4}-\d\d-\d\dT[\d:.]+Z; the gateway refuses signatures more than 15 minutes off/
       )
-      expectNoSecrets(run.everything, SECRETS)
     } finally {
       await strict.close()
     }
   })
 
   it('sends an unknown access key exactly once', async () => {
-    const run = await runAction({
-      inputs: baseInputs({ 'access-key': 'AKUNKNOWN00000000000' }),
-      debug: true
+    const run = await scannedRun({
+      inputs: baseInputs({ 'access-key': 'AKUNKNOWN+0000/0000=' })
     })
 
     expect(run.exitCode).toBe(1)
     expect(hss.requests).toHaveLength(1)
-    expectNoSecrets(run.everything, [...SECRETS, 'AKUNKNOWN00000000000'])
+    expectNoSecrets(run.everything, [...SECRETS, 'AKUNKNOWN+0000/0000='])
   })
 })
 
@@ -467,7 +500,7 @@ describe('input errors', () => {
   it.each(cases)(
     'rejects %s before any request',
     async (_name, inputs, message) => {
-      const run = await runAction({ inputs: baseInputs(inputs) })
+      const run = await scannedRun({ inputs: baseInputs(inputs) })
 
       expect(run.exitCode).toBe(1)
       expect(hss.requests).toHaveLength(0)
@@ -487,7 +520,7 @@ describe('input errors', () => {
     const inputs: Record<string, string> = baseInputs()
     delete inputs['access-key']
     delete inputs['secret-key']
-    const run = await runAction({ inputs })
+    const run = await scannedRun({ inputs })
 
     expect(run.exitCode).toBe(1)
     expect(hss.requests).toHaveLength(0)

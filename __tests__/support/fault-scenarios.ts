@@ -14,7 +14,7 @@ import http from 'node:http'
 import https from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
-import { startGitHubServer } from './github-server.js'
+import { githubTexts, startGitHubServer } from './github-server.js'
 import {
   startEmulator,
   type Emulator,
@@ -26,12 +26,17 @@ import { startProxy } from './proxy.js'
 import { selfSignedCertificate } from './tls.js'
 import { runAction, type RunResult } from './run-action.js'
 
-/** Temporary credentials, so that the security token is sent and scanned for. */
+/**
+ * Temporary credentials, so that the security token is sent and scanned for.
+ * The secret key, the security token and the IAM token hold '/', '+' and
+ * '=', which encodeURIComponent changes, so their URL-encoded forms differ
+ * from the raw ones and are scanned for in their own right.
+ */
 export const ACCESS_KEY = 'AKRELIABILITY0000001'
-export const SECRET_KEY = 'reliability-secret-key-7f3a9c2e5b1d4806'
+export const SECRET_KEY = 'reliability/secret+key=7f3a9c2e5b1d4806'
 export const SECURITY_TOKEN =
-  'reliability-security-token-gQ2xZWN1cml0eS10b2tlbg'
-export const IAM_TOKEN = 'MIIreliability-iam-token-0f1e2d3c4b5a69788796'
+  'reliability-security-token+gQ2xZWN1cml0eS10b2tlbg/temporary=='
+export const IAM_TOKEN = 'MIIreliability+iam/token=0f1e2d3c4b5a69788796'
 export const GITHUB_TOKEN = 'ghs_reliabilityGitHubToken000000001'
 
 /** Scanned for in every run, used or not. */
@@ -681,10 +686,7 @@ export async function playScenario(scenario: FaultScenario): Promise<Outcome> {
       debug: true,
       secrets: SECRETS,
       allowLeaks: true,
-      alsoScan: () =>
-        Object.fromEntries(
-          comments().map((body, i) => [`comment ${i + 1}`, body])
-        )
+      alsoScan: () => githubTexts(github)
     })
     return {
       run,

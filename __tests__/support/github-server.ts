@@ -76,6 +76,8 @@ export interface GitHubServer {
   requests: GitHubRequest[]
   /** The issue's current comments, oldest first. */
   comments(owner: string, repo: string, issue: number): StoredComment[]
+  /** Every comment of every issue of every repository, for secret scans. */
+  allComments(): StoredComment[]
   /** Adds pre-existing comments, oldest first. */
   seed(
     owner: string,
@@ -108,6 +110,30 @@ export interface GitHubServerOptions {
    * answers every page with every comment, as minimal stand-ins do.
    */
   paging?: 'github' | 'no-links' | 'everything'
+}
+
+/**
+ * For secret scans, by name: the body of every comment the stand-in holds,
+ * on any issue of any repository, and the body of every request it received
+ * from request number `fromRequest` (0-based) on.
+ */
+export function githubTexts(
+  github: GitHubServer,
+  fromRequest = 0
+): Record<string, string> {
+  const texts: Record<string, string> = {}
+  for (const comment of github.allComments()) {
+    texts[`comment ${comment.id}`] = comment.body
+  }
+  github.requests.slice(fromRequest).forEach((request, i) => {
+    if (request.body !== undefined) {
+      texts[`GitHub request ${fromRequest + i + 1} body`] =
+        typeof request.body === 'string'
+          ? request.body
+          : JSON.stringify(request.body)
+    }
+  })
+  return texts
 }
 
 const DOCS = 'https://docs.github.com/rest'
@@ -550,6 +576,11 @@ export async function startGitHubServer(
     requests,
     comments(owner, repo, issue) {
       return [...issueComments(repository(owner, repo), issue)]
+    },
+    allComments() {
+      return [...repositories.values()].flatMap((found) =>
+        [...found.issues.values()].flat()
+      )
     },
     seed(owner, repo, issue, bodies) {
       const found = repository(owner, repo)

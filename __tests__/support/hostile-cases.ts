@@ -16,7 +16,11 @@ import {
   startScenarioEmulator,
   unhandledErrors
 } from './fault-scenarios.js'
-import { startGitHubServer, type GitHubServer } from './github-server.js'
+import {
+  githubTexts,
+  startGitHubServer,
+  type GitHubServer
+} from './github-server.js'
 import type { Emulator, EmulatorImage } from './hss-emulator.js'
 import { inertProblems } from './inert.js'
 import { runAction, type RunResult } from './run-action.js'
@@ -193,10 +197,7 @@ async function withServers<T>(
           debug: true,
           secrets: { ...SECRETS, ...secrets },
           allowLeaks: true,
-          alsoScan: () =>
-            Object.fromEntries(
-              comments().map((body, i) => [`comment ${i + 1}`, body])
-            )
+          alsoScan: () => githubTexts(github)
         })
     })
   } finally {

@@ -1,6 +1,7 @@
 import { expect } from '@jest/globals'
 
 import { secretForms } from './leaks.js'
+import { runAction, type RunOptions, type RunResult } from './run-action.js'
 
 export { secretForms }
 
@@ -16,4 +17,24 @@ export function expectNoSecrets(text: string, secrets: string[]): void {
       expect(text.includes(form) ? form : undefined).toBeUndefined()
     }
   }
+}
+
+/**
+ * Runs the bundled action with debug logging on (ACTIONS_STEP_DEBUG=true)
+ * unless `options.debug` says otherwise, and fails the test when any form of
+ * any of `secrets` shows in what the user could see: stdout, stderr, the
+ * summary and the outputs, plus the texts of `options.alsoScan`. runAction
+ * itself scans for the credentials the run was given; `secrets` adds the
+ * suite's others (e.g. a security token the run did not use).
+ */
+export async function runScanned(
+  options: RunOptions,
+  secrets: string[]
+): Promise<RunResult> {
+  const run = await runAction({ debug: true, ...options })
+  expectNoSecrets(run.everything, secrets)
+  for (const text of Object.values(options.alsoScan?.() ?? {})) {
+    expectNoSecrets(text, secrets)
+  }
+  return run
 }

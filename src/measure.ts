@@ -48,11 +48,16 @@ export const POLL_GAP_MS = 1000
 export class PollPacer {
   private next = 0
 
-  /** The earliest moment, at or after `at`, that a poll may be sent. */
-  reserve(at: number): number {
-    const slot = Math.max(at, this.next)
-    this.next = slot + POLL_GAP_MS
-    return slot
+  /**
+   * Asked when a poll is due, at `now`: the moment it may be sent, `now` or
+   * the next free second. Asking only once due (never for a time ahead)
+   * keeps the bookings in the clock's order, so a poll that is due is never
+   * held behind one booked for later.
+   */
+  slot(now: number): number {
+    const at = Math.max(now, this.next)
+    this.next = at + POLL_GAP_MS
+    return at
   }
 }
 
@@ -86,7 +91,8 @@ async function waitForScan(
   let last = NOT_LISTED
   let wanted = Date.now()
   for (;;) {
-    await pause(pacer.reserve(wanted) - Date.now(), operation, last, signal)
+    await pause(wanted - Date.now(), operation, last, signal)
+    await pause(pacer.slot(Date.now()) - Date.now(), operation, last, signal)
     const polledAt = Date.now()
     const state = await getCicdScanState(
       client,

@@ -355,6 +355,27 @@ describe('service errors', () => {
     expectNoSecrets(run.everything, [...SECRETS, 'not/the+right=secret-key'])
   })
 
+  it('logs the encoded authorization message of a refused permission at debug level, and points at it', async () => {
+    hss.inject({ fault: { type: 'status', status: 403 } })
+    const run = await scannedRun({ inputs: baseInputs() })
+
+    expect(run.exitCode).toBe(1)
+    expect(hss.requests.map((r) => r.status)).toEqual([403])
+    const error = run.annotations.filter((a) => a.level === 'error').at(-1)
+    expect(error?.message).toContain('HSS answered 403')
+    expect(error?.message).toContain('APIGW.0302')
+    expect(error?.message).toContain(
+      "logged at debug level (re-run with debug logging): IAM's decode-authorization-message API names the missing permission"
+    )
+    // Whole, as HSS sent it: only then can IAM decode it.
+    const logged = /^::debug::HSS encoded_authorization_message: (\S+)$/m.exec(
+      run.stdout
+    )?.[1]
+    expect(Buffer.from(logged ?? '', 'base64').toString()).toMatch(
+      /^denied hss:image:list for \S+$/
+    )
+  })
+
   it("blames the runner's clock, once, when the gateway calls the signature expired", async () => {
     const strict = await startEmulator({
       region: 'cn-north-4',

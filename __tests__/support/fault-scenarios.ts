@@ -441,7 +441,8 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     expect: {
       exitCode: 1,
       requests: 1,
-      error: /HSS answered 403 .*APIGW\.0302.*Not retried/,
+      error:
+        /HSS answered 403 .*APIGW\.0302.*encoded_authorization_message, logged at debug level.*Not retried/,
       maxMs: SLACK_MS
     }
   },

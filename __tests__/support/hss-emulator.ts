@@ -1151,6 +1151,15 @@ function gatewayError(
     body: toJson({
       error_code: code,
       error_msg: message,
+      // The gateway explains a refused permission in an encoded message
+      // that IAM's decode API turns back into the policy that was missing.
+      ...(code === 'APIGW.0302'
+        ? {
+            encoded_authorization_message: Buffer.from(
+              `denied hss:image:list for ${incoming.requestId}`
+            ).toString('base64')
+          }
+        : {}),
       request_id: incoming.requestId
     })
   }

@@ -273,6 +273,13 @@ export class HuaweiClient {
       }
     }
 
+    const encoded = parseErrorBody(response.data ?? '').encodedAuthorization
+    if (encoded) {
+      // Whole, and only at debug: it is long, and only its decoding helps.
+      log.debug(
+        `${request.service} encoded_authorization_message: ${encoded.replace(/\s+/g, '')}`
+      )
+    }
     const error = serviceErrorFrom(request, response, requestId, {
       now: this.now(),
       maxRetries: this.options.maxRetries
@@ -380,6 +387,8 @@ export function parseErrorBody(text: string): {
   code?: string
   message?: string
   requestId?: string
+  /** Sent with a refused permission; IAM's decode API explains it. */
+  encodedAuthorization?: string
 } {
   try {
     const body: unknown = JSON.parse(text)
@@ -389,7 +398,8 @@ export function parseErrorBody(text: string): {
       return {
         code: asString(b.error_code),
         message: asString(b.error_msg),
-        requestId: asString(b.request_id)
+        requestId: asString(b.request_id),
+        encodedAuthorization: asString(b.encoded_authorization_message)
       }
     }
     if (typeof b.error === 'object' && b.error !== null) {
@@ -423,6 +433,7 @@ export function shorten(text: string, max = 200): string {
 interface HintContext {
   now: Date
   maxRetries: number
+  encodedAuthorization?: boolean
 }
 
 function serviceErrorFrom(
@@ -434,7 +445,10 @@ function serviceErrorFrom(
   const status = response.status
   const parsed = parseErrorBody(response.data ?? '')
   const requestId = headerRequestId || parsed.requestId || ''
-  const hint = hintFor(status, parsed.code, parsed.message, request, context)
+  const hint = hintFor(status, parsed.code, parsed.message, request, {
+    ...context,
+    encodedAuthorization: parsed.encodedAuthorization !== undefined
+  })
   const what =
     parsed.code || parsed.message
       ? `${parsed.code ?? ''}${parsed.code && parsed.message ? ': ' : ''}${parsed.message ?? ''}`
@@ -474,7 +488,7 @@ function hintFor(
   if (status === 403) {
     return iam
       ? 'IAM refused to list the projects: set project-id so that no IAM call is needed. Not retried.'
-      : 'the credentials are valid but lack permission: grant the IAM user HSS read access (e.g. the HSS ReadOnlyAccess policy) in this region, and check enterprise-project-id. Not retried.'
+      : `the credentials are valid but lack permission: grant the IAM user HSS read access (e.g. the HSS ReadOnlyAccess policy) in this region, and check enterprise-project-id.${context.encodedAuthorization ? " HSS sent an encoded_authorization_message, logged at debug level (re-run with debug logging): IAM's decode-authorization-message API names the missing permission." : ''} Not retried.`
   }
   if (status === 429) {
     return `${request.service} throttled the requests; raise max-retries, lower concurrency, or run the step later.`

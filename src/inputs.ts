@@ -72,7 +72,8 @@ type Env = Record<string, string | undefined>
  * a default only when the key is missing from `with:`, so `timeout: ${{
  * vars.UNSET }}` arrives as ''; empty means "not set" everywhere here. A unit
  * test keeps this table equal to action.yml. (github-token's default is an
- * expression only the runner can evaluate: empty there means no token.)
+ * expression only the runner can evaluate: empty, it falls back to the
+ * GITHUB_TOKEN environment variable instead.)
  */
 export const DEFAULTS: Readonly<Record<string, string>> = {
   'image-type': 'cicd',

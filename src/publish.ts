@@ -198,7 +198,7 @@ export async function postComment(
   ).split('/')
   if (!owner || !repo || !comment.token) {
     core.warning(
-      `No pull request comment: ${!comment.token ? 'github-token is empty' : 'GITHUB_REPOSITORY is not set'}.`,
+      `No pull request comment: ${!comment.token ? 'github-token is empty and GITHUB_TOKEN is not set' : 'GITHUB_REPOSITORY is not set and the event names no repository'}.`,
       { title: 'Pull request comment not written' }
     )
     return

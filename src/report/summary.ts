@@ -103,20 +103,7 @@ function checkRow(check: Check): string[] {
       : increase
         ? signedCount(n)
         : formatCount(n)
-  // What a limit comes to, unless it was typed as that very number: bytes
-  // for a size with a unit, the amount for a percentage.
-  const exactText = check.limitText.replace(/[\s,_]/g, '')
-  const comesTo = check.skipped
-    ? ''
-    : /%/.test(exactText)
-      ? check.metric === 'size'
-        ? `${signedSize(check.allowed)}, ${signedCount(check.allowed)} B`
-        : signedCount(check.allowed)
-      : exactText === String(check.allowed)
-        ? ''
-        : check.metric === 'size'
-          ? `${formatCount(check.allowed)} B`
-          : formatCount(check.allowed)
+  const comesTo = limitComesTo(check)
   const limit = `${check.input} ${esc(check.limitText)}${comesTo ? ` (${comesTo})` : ''}`
   if (check.skipped) {
     return [figure, show(check.actual), limit, esc(check.skipped), '➖ skipped']
@@ -128,6 +115,23 @@ function checkRow(check: Check): string[] {
       : `**${plain(check, -margin)} over**`
   const verdict = check.breached ? statusCell(check.level) : statusCell('pass')
   return [figure, show(check.actual), limit, marginText, verdict]
+}
+
+/**
+ * What a limit comes to, unless it was typed as that very number: the amount
+ * for a percentage, the bytes for a size with a unit.
+ */
+function limitComesTo(check: Check): string {
+  if (check.skipped) return ''
+  const typed = check.limitText.replace(/[\s,_]/g, '')
+  const size = check.metric === 'size'
+  if (typed.endsWith('%')) {
+    return size
+      ? `${signedSize(check.allowed)}, ${signedCount(check.allowed)} B`
+      : signedCount(check.allowed)
+  }
+  if (typed === String(check.allowed)) return ''
+  return size ? `${formatCount(check.allowed)} B` : formatCount(check.allowed)
 }
 
 function plain(check: Check, n: number): string {

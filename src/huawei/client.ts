@@ -273,16 +273,10 @@ export class HuaweiClient {
       }
     }
 
-    const encoded = parseErrorBody(response.data ?? '').encodedAuthorization
-    if (encoded) {
-      // Whole, and only at debug: it is long, and only its decoding helps.
-      log.debug(
-        `${request.service} encoded_authorization_message: ${encoded.replace(/\s+/g, '')}`
-      )
-    }
     const error = serviceErrorFrom(request, response, requestId, {
       now: this.now(),
-      maxRetries: this.options.maxRetries
+      maxRetries: this.options.maxRetries,
+      log
     })
     const status = response.status
     return {
@@ -436,17 +430,28 @@ interface HintContext {
   encodedAuthorization?: boolean
 }
 
+interface ErrorContext extends HintContext {
+  log: Logger
+}
+
 function serviceErrorFrom(
   request: ApiRequest,
   response: AxiosResponse<string>,
   headerRequestId: string,
-  context: HintContext
+  context: ErrorContext
 ): ServiceError {
   const status = response.status
   const parsed = parseErrorBody(response.data ?? '')
+  if (parsed.encodedAuthorization) {
+    // Whole, and only at debug: it is long, and only its decoding helps.
+    context.log.debug(
+      `${request.service} encoded_authorization_message: ${parsed.encodedAuthorization.replace(/\s+/g, '')}`
+    )
+  }
   const requestId = headerRequestId || parsed.requestId || ''
   const hint = hintFor(status, parsed.code, parsed.message, request, {
-    ...context,
+    now: context.now,
+    maxRetries: context.maxRetries,
     encodedAuthorization: parsed.encodedAuthorization !== undefined
   })
   const what =

@@ -167,9 +167,13 @@ function isBot(comment) {
  * when a person's comment carries the marker (on GitHub, with a GITHUB_TOKEN,
  * that is somebody's copy, and the answer is 403). Once the token is known to
  * be a person, bots' copies no longer count. When GitHub refuses to name the
- * user (401, 403) only bots count. A comment that names no author, or a server without `GET /user`
- * (404), cannot be judged, and then the marker decides alone: GitHub itself
- * names every comment's author and always serves `GET /user`.
+ * user (401, 403) only bots count. A comment that names no author cannot be
+ * judged and counts.
+ *
+ * A server that cannot answer `GET /user` at all (no such route, an error)
+ * says nothing about the token. Then a bot's copy means the token is most
+ * likely that bot, and only bots count; with none, every copy counts, since
+ * refusing them all would add a new comment on every run.
  */
 async function authorship(req, octokit, marked, where) {
     const unknown = (comment) => !comment.user?.login;
@@ -178,7 +182,9 @@ async function authorship(req, octokit, marked, where) {
     if (!byPerson)
         return byBot;
     try {
-        const { data } = await attempt(req, "reading the token's user", () => octokit.rest.users.getAuthenticated());
+        const { data } = await attempt(req, "reading the token's user", () => 
+        // Not retried: the answer only sharpens a choice that has a fallback.
+        octokit.rest.users.getAuthenticated({ request: { retries: 0 } }));
         const login = data.login.toLowerCase();
         req.log.debug(`Counting only comments by ${data.login} on ${where} as this ` +
             "action's: the token's user");
@@ -187,16 +193,23 @@ async function authorship(req, octokit, marked, where) {
     catch (error) {
         if (!(error instanceof _errors_js__WEBPACK_IMPORTED_MODULE_2__/* .ServiceError */ ._7))
             throw error;
-        if (error.details.status === 404) {
-            req.log.debug(`${req.apiUrl} has no GET /user (HTTP 404); every comment on ` +
-                `${where} that carries the marker counts as this action's`);
-            return () => true;
-        }
-        if (!error.details.authFailure)
+        // The step's timeout ran out: nothing more is to be sent.
+        if (req.signal?.aborted)
             throw error;
-        req.log.debug(`GitHub refused to name the token's user (HTTP ${error.details.status}); ` +
-            `counting only comments by a bot on ${where} as this action's`);
-        return byBot;
+        const answer = error.details.status === undefined
+            ? 'no answer'
+            : `HTTP ${error.details.status}`;
+        if (error.details.authFailure) {
+            req.log.debug(`GitHub refused to name the token's user (${answer}); counting ` +
+                `only comments by a bot on ${where} as this action's`);
+            return byBot;
+        }
+        const botCopy = marked.some(isBot);
+        req.log.debug(`${req.apiUrl} could not name the token's user (${answer}); ` +
+            (botCopy
+                ? `a bot wrote a copy of the marker, so only bots' comments on ${where} count as this action's`
+                : `every comment on ${where} that carries the marker counts as this action's`));
+        return botCopy ? byBot : () => true;
     }
 }
 const PER_PAGE = 100;

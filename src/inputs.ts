@@ -396,7 +396,7 @@ function tierError(warnName: string, maxName: string): InputError {
   return new InputError(
     warnName,
     input(warnName),
-    `the warning limit must not be above ${maxName} (${input(maxName)}).`
+    `expected a limit no larger than ${maxName} (${input(maxName)}), since a warning tier above the failing one would never be seen.`
   )
 }
 
@@ -415,10 +415,20 @@ function readComment(env: Env): CommentSettings {
     }
     prNumber = Number(prText)
   }
+  const key = input('comment-key')
+  // The key travels in the comment's hidden first line, where escaping can
+  // triple it, and the whole comment must stay under GitHub's limit.
+  if (key.length > 256) {
+    throw new InputError(
+      'comment-key',
+      key,
+      'expected at most 256 characters, such as linux/amd64 or the image name.'
+    )
+  }
   return {
     mode,
     when,
-    key: input('comment-key'),
+    key,
     prNumber,
     // A job that exports GITHUB_TOKEN but passes github-token: '' (or an
     // unset secret) still comments.

@@ -124,7 +124,7 @@ async function gate(
   writeOutputs(report)
   if (settings.summary) await writeSummary(report)
   await postComment(report, settings, reportSignal)
-  annotate(report)
+  annotate(report, settings.summary)
 }
 
 /** Every image, when there is no project to look it up in. */

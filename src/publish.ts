@@ -11,7 +11,7 @@ import * as core from '@actions/core'
 import { ServiceError } from './errors.js'
 import { atLeast, type Status } from './gate.js'
 import type { Settings } from './inputs.js'
-import { breachSentence, errorSentence } from './report/messages.js'
+import { breachSentence, errorSentences } from './report/messages.js'
 import { deltas, toJson, type RunReport } from './report/model.js'
 import {
   previousStatus,
@@ -61,13 +61,16 @@ export async function writeSummary(report: RunReport): Promise<void> {
  * setFailed for enforced fails and for images that could not be measured
  * (a gate without figures must not pass, whatever fail-on-threshold says).
  */
-export function annotate(report: RunReport): void {
+export function annotate(report: RunReport, withSummary: boolean): void {
   const failures: string[] = []
+  const unmeasured = errorSentences(report.images)
   for (const image of report.images) {
     if (image.status === 'error') {
-      const sentence = errorSentence(image)
-      core.error(sentence, { title: 'Image not measured' })
-      failures.push(sentence)
+      const sentence = unmeasured.get(image)
+      if (sentence) {
+        core.error(sentence, { title: 'Image not measured' })
+        failures.push(sentence)
+      }
       continue
     }
     for (const check of image.judgement?.checks ?? []) {
@@ -87,9 +90,10 @@ export function annotate(report: RunReport): void {
     }
   }
   if (failures.length > 0) {
+    const where = withSummary ? 'the job summary' : 'the annotations'
     const more =
       failures.length > 1
-        ? ` (and ${failures.length - 1} more; see the job summary)`
+        ? ` (and ${failures.length - 1} more; see ${where})`
         : ''
     core.setFailed(`${failures[0]}${more}`)
   }
@@ -131,15 +135,19 @@ function runContext(event: PullRequestEvent = readEvent()): RenderContext {
 }
 
 /**
- * The default comment key: one per workflow, job, place and set of images
- * (with their baselines), so matrix legs that differ in any of these keep
- * separate comments. Legs that differ only in their limits need comment-key.
+ * The default comment key: one per workflow, job, step, place and set of
+ * images (with their baselines), so matrix legs that differ in any of these,
+ * and two steps of one job, keep separate comments. GITHUB_ACTION is the
+ * step's id (or a name the runner derives from the action), the same on
+ * every re-run. Matrix legs that differ only in their limits need
+ * comment-key.
  */
 export function defaultCommentKey(settings: Settings): string {
   const env = process.env
   const parts = [
     env.GITHUB_WORKFLOW ?? '',
     env.GITHUB_JOB ?? '',
+    env.GITHUB_ACTION ?? '',
     settings.endpoint,
     settings.region,
     settings.projectId,

@@ -20,7 +20,7 @@ export class UnitError extends Error {
 
 /**
  * A value written in none of the accepted forms, as opposed to one that is
- * well-formed but unusable (too large, a fraction of a byte). Kept apart so
+ * well-formed but unusable (too large, a fraction of a millisecond). Kept apart so
  * that `parseIncrease` can offer percentages alongside the size or count forms
  * instead of replacing them.
  */
@@ -57,7 +57,10 @@ const SIZE_PATTERN = /^(\d+)(?:\.(\d+))?(?: ?([A-Za-z]+))?$/
  * Reads a size in bytes: a bare integer is bytes; otherwise a decimal number,
  * an optional single space and a unit (B, kB, MB, GB, TB in powers of 1000;
  * KiB, MiB, GiB, TiB in powers of 1024; letters in any case, so "kb" is 1000).
- * The result must be a whole number of bytes, at most Number.MAX_SAFE_INTEGER.
+ * The result is at most Number.MAX_SAFE_INTEGER. A value that is not a whole
+ * number of bytes ("1.2GiB" is 1288490188.8) is rounded down: HSS counts
+ * whole bytes, and a whole figure is above x exactly when it is above x
+ * rounded down, so every verdict stays the one the exact value gives.
  *
  * @throws UnitError for anything else.
  */
@@ -72,7 +75,8 @@ export function parseSize(text: string): number {
   const factor = unit === undefined ? 1n : SIZE_UNITS.get(unit.toLowerCase())
   if (factor === undefined) throw new FormError(SIZE_FORMS)
 
-  const bytes = wholeMultiple(whole, fraction, factor, 'bytes', SIZE_FORMS)
+  const bytes =
+    (BigInt(whole + fraction) * factor) / 10n ** BigInt(fraction.length)
   if (bytes > MAX_SAFE) {
     throw new UnitError(
       `it exceeds ${MAX_SAFE} bytes (${formatSizeShort(Number(MAX_SAFE))}), ` +

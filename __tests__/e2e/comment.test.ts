@@ -545,6 +545,24 @@ describe('several reports on one pull request', () => {
     expect(after[1]?.body).toEqual(two.body)
   })
 
+  it('keeps two steps of one job measuring the same image in two comments', async () => {
+    const strict = await gate({
+      inputs: { 'max-size': '1GB' },
+      env: { GITHUB_ACTION: 'strict' }
+    })
+    const loose = await gate({
+      inputs: { 'max-size': '5GB' },
+      env: { GITHUB_ACTION: 'loose' }
+    })
+
+    const comments = stored()
+    expect(comments).toHaveLength(2)
+    expect(strict.outputs['comment-url']).toBe(comments[0]?.html_url)
+    expect(loose.outputs['comment-url']).toBe(comments[1]?.html_url)
+    expect(visible(comments[0]?.body ?? '')).toMatch(/^### ❌/)
+    expect(visible(comments[1]?.body ?? '')).toMatch(/^### ✅/)
+  })
+
   it('keeps reports with different comment-key values apart', async () => {
     const amd = await gate({ inputs: { 'comment-key': 'linux/amd64' } })
     const arm = await gate({ inputs: { 'comment-key': 'linux/arm64' } })

@@ -140,6 +140,19 @@ describe('size limits', () => {
     expect(mib.exitCode).toBe(0)
   })
 
+  it('reads a decimal of a binary unit to the byte below, as 1.6GiB', async () => {
+    // 1.6GiB is 1,717,986,918.4 bytes; 1.5GiB is 1,610,612,736.
+    const pass = await gate({ 'max-size': '1.6GiB' })
+    const fail = await gate({ 'max-size': '1.5GiB' })
+
+    expect(pass.exitCode).toBe(0)
+    expect(pass.summary).toContain('max-size 1.6GiB (1,717,986,918 B)')
+    expect(fail.exitCode).toBe(1)
+    expect(errors(fail)[0]?.message).toBe(
+      'Image 111 has 1.62 GB of files (1.51 GiB), above max-size 1.5GiB.'
+    )
+  })
+
   it('reports a failing verdict without failing the step when fail-on-threshold is false', async () => {
     const run = await gate({ 'max-size': '1GiB', 'fail-on-threshold': 'false' })
 
@@ -220,7 +233,7 @@ describe('malformed limits', () => {
       '12XB',
       /B, kB, MB, GB, TB \(powers of 1000\) and KiB, MiB, GiB, TiB \(powers of 1024\)/
     ],
-    ['warn-size', '1.5B', /not a whole number of bytes/],
+    ['warn-size', '1.5', /expected a size such as/],
     ['max-files', '1,00', /expected a whole number/],
     ['warn-files', '-5', /expected a whole number/],
     ['max-files', '2.5', /expected a whole number/],
@@ -248,7 +261,7 @@ describe('malformed limits', () => {
     expect(run.exitCode).toBe(1)
     expect(hss.requests).toHaveLength(0)
     expect(errors(run)[0]?.message).toBe(
-      `Input 'warn-size' has an invalid value "2GB": the warning limit must not be above max-size (1GB).`
+      `Input 'warn-size' has an invalid value "2GB": expected a limit no larger than max-size (1GB), since a warning tier above the failing one would never be seen.`
     )
   })
 })

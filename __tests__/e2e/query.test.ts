@@ -295,6 +295,27 @@ describe('querying an image', () => {
     expect(hss.requests).toHaveLength(1)
   })
 
+  it('says once that no image could be measured when the project cannot be found', async () => {
+    const inputs: Record<string, string> = baseInputs({
+      region: 'cn-east-3',
+      'image-id': '111, 222, 333'
+    })
+    delete inputs['project-id']
+    const run = await scannedRun({ inputs })
+
+    expect(run.exitCode).toBe(1)
+    const errors = run.annotations.filter((a) => a.level === 'error')
+    // The titled annotation, then the one setFailed writes.
+    expect(errors).toHaveLength(2)
+    expect(errors[0]?.title).toBe('Image not measured')
+    expect(errors[0]?.message).toMatch(
+      /^Images 111, 222 and 333 could not be measured: .*no project is named cn-east-3/
+    )
+    expect(errors[1]?.message).toBe(errors[0]?.message)
+    expect(run.summary.match(/could not be measured/g)).toHaveLength(1)
+    expect(hss.requests).toHaveLength(1)
+  })
+
   it('queries a registry image by namespace, name and tag, with a digest id', async () => {
     const run = await scannedRun({
       inputs: baseInputs({

@@ -206,6 +206,7 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     GITHUB_API_URL: options.githubApiUrl ?? 'http://127.0.0.1:9',
     GITHUB_WORKFLOW: 'image-size',
     GITHUB_JOB: 'gate',
+    GITHUB_ACTION: 'size',
     GITHUB_SHA: 'ffac537e6cbbf934b08745a378932722df287a53',
     GITHUB_REF: 'refs/heads/main',
     ...(options.debug ? { RUNNER_DEBUG: '1', ACTIONS_STEP_DEBUG: 'true' } : {}),

@@ -608,6 +608,29 @@ describe('whose marked comments count', () => {
     expect(userRequests().map((r) => r.status)).toEqual([404])
     expect(logs.filter((l) => l.level === 'warning')).toEqual([])
   })
+
+  it.each([404, 405, 501])(
+    "keeps to the bot's copy over an older person's copy when GET /user answers %i, asking once",
+    async (status) => {
+      const token = 'test-token-0123456789'
+      await restartAs(token, ACTIONS_BOT.login, ACTIONS_BOT.type)
+      server.inject({ method: 'GET', path: /^\/user$/, status })
+      server.seed(OWNER, REPO, PR, [
+        { body: `${marker()}\nfake`, ...SPOOFER },
+        { body: `${marker()}\nold report`, ...ACTIONS_BOT }
+      ])
+      const [spoof, ours] = comments()
+
+      const result = await upsertStickyComment(request({ token }))
+
+      expect(result).toMatchObject({ action: 'updated', id: ours?.id })
+      expect(comments()).toHaveLength(2)
+      expect(comments()[0]).toEqual(spoof)
+      expect(touching(spoof?.id)).toEqual([])
+      expect(userRequests().map((r) => r.status)).toEqual([status])
+      expect(logs.filter((l) => l.level === 'warning')).toEqual([])
+    }
+  )
 })
 
 describe('paging through the comments', () => {

@@ -194,4 +194,37 @@ describe('breachSentence', () => {
 
     expect(breachSentence(image, check)).toContain('(+10.00%)')
   })
+
+  function sized(size: number, limitText: string) {
+    const figures = { files: 1, size }
+    const judgement = judge(figures, {
+      maxSize: { text: limitText, value: parseSize(limitText) }
+    })
+    const image: ImageResult = {
+      imageId: 'app',
+      status: judgement.status,
+      figures: { ...figures, requestId: 'r' },
+      judgement
+    }
+    const [check] = judgement.checks
+    if (!check) throw new Error('no check')
+    return { image, check }
+  }
+
+  it('shows the bytes when rounding would make a size read as its limit', () => {
+    const { image, check } = sized(1_500_000_001, '1.5GB')
+
+    expect(check.breached).toBe(true)
+    expect(breachSentence(image, check)).toBe(
+      'Image app has 1,500,000,001 bytes of files (1.50 GB), above max-size 1.5GB.'
+    )
+  })
+
+  it('keeps the short form when the rounded size already shows the breach', () => {
+    const { image, check } = sized(1_620_000_000, '1.5 GB')
+
+    expect(breachSentence(image, check)).toBe(
+      'Image app has 1.62 GB of files (1.51 GiB), above max-size 1.5 GB.'
+    )
+  })
 })

@@ -234,9 +234,13 @@ function isBot(comment: Author): boolean {
  * when a person's comment carries the marker (on GitHub, with a GITHUB_TOKEN,
  * that is somebody's copy, and the answer is 403). Once the token is known to
  * be a person, bots' copies no longer count. When GitHub refuses to name the
- * user (401, 403) only bots count. A comment that names no author, or a server without `GET /user`
- * (404), cannot be judged, and then the marker decides alone: GitHub itself
- * names every comment's author and always serves `GET /user`.
+ * user (401, 403) only bots count. A comment that names no author cannot be
+ * judged and counts.
+ *
+ * A server that cannot answer `GET /user` at all (no such route, an error)
+ * says nothing about the token. Then a bot's copy means the token is most
+ * likely that bot, and only bots count; with none, every copy counts, since
+ * refusing them all would add a new comment on every run.
  */
 async function authorship(
   req: StickyCommentRequest,
@@ -250,7 +254,8 @@ async function authorship(
   if (!byPerson) return byBot
   try {
     const { data } = await attempt(req, "reading the token's user", () =>
-      octokit.rest.users.getAuthenticated()
+      // Not retried: the answer only sharpens a choice that has a fallback.
+      octokit.rest.users.getAuthenticated({ request: { retries: 0 } })
     )
     const login = data.login.toLowerCase()
     req.log.debug(
@@ -261,19 +266,27 @@ async function authorship(
       unknown(comment) || comment.user?.login?.toLowerCase() === login
   } catch (error) {
     if (!(error instanceof ServiceError)) throw error
-    if (error.details.status === 404) {
+    // The step's timeout ran out: nothing more is to be sent.
+    if (req.signal?.aborted) throw error
+    const answer =
+      error.details.status === undefined
+        ? 'no answer'
+        : `HTTP ${error.details.status}`
+    if (error.details.authFailure) {
       req.log.debug(
-        `${req.apiUrl} has no GET /user (HTTP 404); every comment on ` +
-          `${where} that carries the marker counts as this action's`
+        `GitHub refused to name the token's user (${answer}); counting ` +
+          `only comments by a bot on ${where} as this action's`
       )
-      return () => true
+      return byBot
     }
-    if (!error.details.authFailure) throw error
+    const botCopy = marked.some(isBot)
     req.log.debug(
-      `GitHub refused to name the token's user (HTTP ${error.details.status}); ` +
-        `counting only comments by a bot on ${where} as this action's`
+      `${req.apiUrl} could not name the token's user (${answer}); ` +
+        (botCopy
+          ? `a bot wrote a copy of the marker, so only bots' comments on ${where} count as this action's`
+          : `every comment on ${where} that carries the marker counts as this action's`)
     )
-    return byBot
+    return botCopy ? byBot : () => true
   }
 }
 

@@ -57,8 +57,11 @@ export interface ApiResponse {
  */
 export const MAX_BODY_BYTES = 1024 * 1024
 
-/** Fewer than the failures that lock a key; equal to the default concurrency. */
-export const UNPROVEN_IN_FLIGHT = 4
+/**
+ * Requests open at once before the credentials have worked: one, so that a
+ * wrong key is refused exactly once per run whatever the concurrency.
+ */
+export const UNPROVEN_IN_FLIGHT = 1
 
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',
@@ -80,8 +83,10 @@ export class HuaweiClient {
    * row, and the step queries several images at once. So once a request is
    * refused with 401 or 403 no other is sent, and until one has been
    * answered 2xx (the credentials work) at most UNPROVEN_IN_FLIGHT requests
-   * are open: a wrong secret costs at most that many attempts in a run, never
-   * enough to lock the key, while the default concurrency loses no time.
+   * are open. A wrong secret then costs one attempt per run, so even a few
+   * re-runs of a failed job leave the key usable. The price is one round
+   * trip: with the project id given, the first image is asked for alone and
+   * the others follow at full concurrency once it has been answered.
    */
   private authRefused?: ServiceError
   private authProven = false

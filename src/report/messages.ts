@@ -17,10 +17,16 @@ function signed(check: Check, value: number): string {
 export function breachSentence(image: ImageResult, check: Check): string {
   const id = image.imageId
   if (check.kind === 'absolute') {
+    // Rounded to two decimals, a size just above its limit would read as the
+    // limit itself ("1.50 GB, above max-size 1.5GB"): then the bytes show.
+    const close =
+      formatSizeShort(check.actual) === formatSizeShort(check.allowed)
     const what =
-      check.metric === 'size'
-        ? `${formatSizeShort(check.actual)} of files (${binaryPart(check.actual)})`
-        : `${formatCount(check.actual)} files`
+      check.metric === 'files'
+        ? `${formatCount(check.actual)} files`
+        : close
+          ? `${formatCount(check.actual)} bytes of files (${formatSizeShort(check.actual)})`
+          : `${formatSizeShort(check.actual)} of files (${binaryPart(check.actual)})`
     return `Image ${id} has ${what}, above ${check.input} ${check.limitText}.`
   }
   const shown = check.metric === 'size' ? growthPercent(image, check) : null
@@ -55,6 +61,31 @@ function binaryPart(bytes: number): string {
   return match?.[1] ?? `${formatCount(bytes)} B`
 }
 
-export function errorSentence(image: ImageResult): string {
-  return `Image ${image.imageId} could not be measured: ${image.error ?? 'unknown error'}`
+/**
+ * One sentence per distinct failure among the images that could not be
+ * measured, keyed by the first image it names: a project that cannot be
+ * found, or credentials refused, fail every image alike and are said once.
+ */
+export function errorSentences(
+  images: readonly ImageResult[]
+): Map<ImageResult, string> {
+  const groups = new Map<string, ImageResult[]>()
+  for (const image of images) {
+    if (image.status !== 'error') continue
+    const why = image.error ?? 'unknown error'
+    groups.set(why, [...(groups.get(why) ?? []), image])
+  }
+  const sentences = new Map<ImageResult, string>()
+  for (const [why, group] of groups) {
+    const ids = group.map((i) => i.imageId)
+    const names =
+      ids.length === 1
+        ? `Image ${ids[0]}`
+        : `Images ${ids.slice(0, -1).join(', ')} and ${ids.at(-1)}`
+    sentences.set(
+      group[0] as ImageResult,
+      `${names} could not be measured: ${why}`
+    )
+  }
+  return sentences
 }

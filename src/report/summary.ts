@@ -5,7 +5,7 @@
 import type { Check } from '../gate.js'
 import { formatCount, formatSize, formatSizeShort } from '../units.js'
 import { escapeMarkdown as esc, ICON, table } from './markdown.js'
-import { breachSentence, errorSentence } from './messages.js'
+import { breachSentence, errorSentences } from './messages.js'
 import type { ImageResult, RunReport } from './model.js'
 import { deltas } from './model.js'
 
@@ -39,9 +39,11 @@ export function verdictHeadline(report: RunReport): string {
 
 function verdictText(report: RunReport): string[] {
   const lines: string[] = []
+  const unmeasured = errorSentences(report.images)
   for (const image of report.images) {
     if (image.status === 'error') {
-      lines.push(esc(errorSentence(image), 600))
+      const sentence = unmeasured.get(image)
+      if (sentence) lines.push(esc(sentence, 600))
       continue
     }
     for (const check of image.judgement?.checks ?? []) {

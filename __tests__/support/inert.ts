@@ -103,12 +103,20 @@ export function inertProblems(
     }
   }
 
+  // GitHub links @names and #numbers found in the rendered text (and this
+  // renderer does not), so none may be left for it to find.
+  const text = visibleText(body)
+  for (const [reference] of text.matchAll(/[@#][\w-]+/g)) {
+    problems.push(`${reference} would be a mention or reference on GitHub`)
+  }
+
   // Markdown that GFM would have turned into something: if a marker
   // survives as text, its escape worked; if it vanished, it was interpreted.
-  const text = visibleText(body)
+  // The zero-width spaces that break mentions are invisible to a reader.
+  const seen = text.replace(/\u200B/g, '')
   for (const value of shown) {
     const start = value.replace(/[\r\n\t]+/g, ' ').slice(0, 40)
-    if (!text.includes(start)) {
+    if (!seen.includes(start)) {
       problems.push(`${JSON.stringify(start)} is not shown as text`)
     }
   }

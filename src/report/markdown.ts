@@ -27,8 +27,11 @@ const ENTITIES: Record<string, string> = {
   '>': '&gt;',
   // Hexadecimal, so that no '#12…' reads as an issue reference in the text.
   '|': '&#x7C;',
-  '@': '&#64;',
-  '#': '&#35;'
+  // GitHub finds @mentions and #references in the rendered text, after
+  // entities are decoded, so an entity alone would not stop them: a
+  // zero-width space after the sign breaks the name or number off it.
+  '@': '@&#x200B;',
+  '#': '#&#x200B;'
 }
 
 export function table(header: string[], rows: string[][]): string {

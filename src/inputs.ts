@@ -576,6 +576,15 @@ export function readSettings(env: Env = process.env): Settings {
     )
   }
   const waitForScanMs = parseWith('wait-for-scan', parseDuration) ?? 0
+  // The step's timeout would cut such a wait short, and its error would
+  // blame the timeout rather than the wait that could never be had.
+  if (waitForScanMs >= timeoutMs) {
+    throw new InputError(
+      'wait-for-scan',
+      input('wait-for-scan'),
+      `expected a duration shorter than timeout (${input('timeout')}), which bounds the whole step; raise timeout as well.`
+    )
+  }
   if (waitForScanMs > 0 && imageType !== 'cicd') {
     throw new InputError(
       'wait-for-scan',

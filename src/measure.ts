@@ -37,6 +37,12 @@ export const POLL_FIRST_MS = 2000
 export const POLL_MAX_MS = 9000
 /** The shortest gap between two scan polls of the whole step. */
 export const POLL_GAP_MS = 1000
+/**
+ * Polls are booked this much further apart: a poll that opens a new
+ * connection reaches HSS a few milliseconds later than one that reuses a
+ * kept-alive connection, and HSS must still see at most one a second.
+ */
+const POLL_MARGIN_MS = 50
 
 /**
  * Spaces the scan polls of all the images a step waits for, so that HSS
@@ -56,7 +62,7 @@ export class PollPacer {
    */
   slot(now: number): number {
     const at = Math.max(now, this.next)
-    this.next = at + POLL_GAP_MS
+    this.next = at + POLL_GAP_MS + POLL_MARGIN_MS
     return at
   }
 }
@@ -92,13 +98,19 @@ async function waitForScan(
   let wanted = Date.now()
   for (;;) {
     await pause(wanted - Date.now(), operation, last, signal)
-    await pause(pacer.slot(Date.now()) - Date.now(), operation, last, signal)
-    const polledAt = Date.now()
+    // Every attempt of a poll, a retry after a 503 included, takes a slot
+    // of the step's pacer: retries count towards one poll a second too.
+    let polledAt = 0
+    const pace = async () => {
+      await pause(pacer.slot(Date.now()) - Date.now(), operation, last, signal)
+      polledAt ||= Date.now()
+    }
     const state = await getCicdScanState(
       client,
       target,
       imageId,
-      options.query.enterpriseProjectId
+      options.query.enterpriseProjectId,
+      pace
     )
     polls++
     last = state.status ?? NOT_LISTED

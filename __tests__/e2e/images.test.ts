@@ -477,4 +477,18 @@ describe('waiting for the scan', () => {
     expect(hss.requests).toHaveLength(0)
     expect(run.annotations[0]?.message).toContain("Input 'wait-for-scan'")
   })
+
+  it('refuses a wait that the step timeout would cut short', async () => {
+    const run = await gate({
+      'image-id': 'scanning',
+      'wait-for-scan': '10m',
+      timeout: '5m'
+    })
+
+    expect(run.exitCode).toBe(1)
+    expect(hss.requests).toHaveLength(0)
+    expect(run.annotations[0]?.message).toBe(
+      `Input 'wait-for-scan' has an invalid value "10m": expected a duration shorter than timeout (5m), which bounds the whole step; raise timeout as well.`
+    )
+  })
 })

@@ -525,7 +525,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
   },
   {
     name: "stops waiting for a scan that never ends at the step's timeout",
-    inputs: { 'wait-for-scan': '10m', timeout: '3s' },
+    inputs: { 'wait-for-scan': '2900ms', timeout: '3s' },
     images: [{ ...IMAGE, scan: [{ status: 'scanning' }] }],
     expect: {
       exitCode: 1,

@@ -27,7 +27,11 @@ afterAll(async () => {
   await hss.close()
 })
 
-function options(waitForScanMs: number, polls: PollPacer): MeasureOptions {
+function options(
+  waitForScanMs: number,
+  polls: PollPacer,
+  maxRetries = 0
+): MeasureOptions {
   const [credential] = hss.credentials
   const quiet = { debug: () => {}, info: () => {}, warning: () => {} }
   return {
@@ -38,7 +42,7 @@ function options(waitForScanMs: number, polls: PollPacer): MeasureOptions {
         secretKey: credential?.secretKey ?? ''
       },
       requestTimeoutMs: 5000,
-      maxRetries: 0,
+      maxRetries,
       log: quiet
     }),
     target: { endpoint: hss.url, region: hss.region, projectId: hss.projectId },
@@ -76,20 +80,50 @@ describe('polls of several images', () => {
     const times = hss.requests
       .filter((r) => r.path.endsWith('/cicd/images'))
       .map((r) => r.at)
-    for (let i = 1; i < times.length; i++) {
-      // Sent at least 1000 ms apart; arrival on loopback may differ slightly.
-      expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(980)
-    }
+    expectOnePollASecond()
+  })
+
+  it('space a retried poll like any other', async () => {
+    hss.reset()
+    hss.inject({
+      path: /\/cicd\/images$/,
+      fault: { type: 'status', status: 503 },
+      times: 2
+    })
+    const polls = new PollPacer()
+
+    // Both first polls get a 503; each retry, due at once after a short
+    // backoff, must still wait for its own slot of the step's pacer.
+    const [a, b] = await Promise.all([
+      measureImage(options(60_000, polls, 2), 'short'),
+      measureImage(options(60_000, polls, 2), 'short')
+    ])
+
+    expect(a.files).toBe(2)
+    expect(b.files).toBe(2)
+    const polled = hss.requests.filter((r) => r.path.endsWith('/cicd/images'))
+    expect(polled.map((r) => r.status)).toEqual([503, 503, 200, 200])
+    expectOnePollASecond()
   })
 })
 
+/** What HSS must see: at most one scan poll a second from the step. */
+function expectOnePollASecond(): void {
+  const times = hss.requests
+    .filter((r) => r.path.endsWith('/cicd/images'))
+    .map((r) => r.at)
+  for (let i = 1; i < times.length; i++) {
+    expect((times[i] ?? 0) - (times[i - 1] ?? 0)).toBeGreaterThanOrEqual(1000)
+  }
+}
+
 describe('PollPacer', () => {
-  it('gives a due poll the moment itself, or the next free second', () => {
+  it('gives a due poll the moment itself, or the next free second and a margin', () => {
     const polls = new PollPacer()
 
     expect(polls.slot(10_000)).toBe(10_000)
-    expect(polls.slot(10_000)).toBe(11_000)
-    expect(polls.slot(10_500)).toBe(12_000)
+    expect(polls.slot(10_000)).toBe(11_050)
+    expect(polls.slot(10_500)).toBe(12_100)
     expect(polls.slot(20_000)).toBe(20_000)
   })
 })

@@ -41,6 +41,11 @@ export interface ApiRequest {
   query?: Record<string, string>
   /** Extra headers, all signed (region, X-Project-Id). */
   headers?: Record<string, string>
+  /**
+   * Awaited before every attempt, retries included: lets a caller that
+   * spaces its requests (the scan polls) space the retries too.
+   */
+  pace?: () => Promise<void>
 }
 
 export interface ApiResponse {
@@ -143,6 +148,7 @@ export class HuaweiClient {
     const { maxRetries } = this.options
     for (let attempt = 0; ; attempt++) {
       if (this.authRefused) throw notSent(request, this.authRefused)
+      await request.pace?.()
       const outcome = await this.attempt(request, attempt)
       if (outcome.kind === 'ok') {
         this.authProven = true

@@ -136,7 +136,9 @@ export async function getCicdScanState(
   client: HuaweiClient,
   target: HssTarget,
   imageId: string,
-  enterpriseProjectId?: string
+  enterpriseProjectId?: string,
+  /** Awaited before each attempt; see ApiRequest.pace. */
+  pace?: () => Promise<void>
 ): Promise<ScanState> {
   const operation = `reading the scan status of CI/CD image ${imageId}`
   const query: Record<string, string> = {
@@ -151,7 +153,8 @@ export async function getCicdScanState(
     baseUrl: target.endpoint,
     segments: ['v5', target.projectId, 'image', 'cicd', 'images'],
     query,
-    headers: commonHeaders(target)
+    headers: commonHeaders(target),
+    pace
   })
   const list = (response.body as { data_list?: unknown } | null)?.data_list
   const entry = Array.isArray(list)

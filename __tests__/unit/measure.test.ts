@@ -77,9 +77,6 @@ describe('polls of several images', () => {
       'short',
       'long'
     ])
-    const times = hss.requests
-      .filter((r) => r.path.endsWith('/cicd/images'))
-      .map((r) => r.at)
     expectOnePollASecond()
   })
 

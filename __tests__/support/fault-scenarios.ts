@@ -59,6 +59,12 @@ export const PR = 7
  * longer than it was told; the lower bounds prove that it waited at all.
  */
 export const SLACK_MS = 12_000
+/**
+ * For the step's own timeout, measured from the action's first output (see
+ * RunResult.activeMs): what it may take beyond its timeout to stop, write
+ * the report and exit. Tight enough that a deadline off by half fails.
+ */
+export const STEP_SLACK_MS = 2500
 /** The request-timeout most scenarios use, so that hangs end quickly. */
 export const REQUEST_TIMEOUT_MS = 1000
 /**
@@ -110,6 +116,8 @@ export interface FaultScenario {
     /** Bounds on the run's duration, derived from its inputs. */
     maxMs: number
     minMs?: number
+    /** A bound on the action's own time (RunResult.activeMs). */
+    activeMaxMs?: number
     /** The other host received nothing (redirects, TLS). */
     otherHostUntouched?: boolean
     /** The 10 MB body was cut short rather than read whole. */
@@ -502,7 +510,8 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       error:
         /Stopped while reading the file statistics of image 111: the step's timeout \(2s\) ran out, less 400ms kept for the report; raise the timeout input/,
       minMs: 1600,
-      maxMs: 2000 + SLACK_MS
+      maxMs: 2000 + SLACK_MS,
+      activeMaxMs: 2000 + STEP_SLACK_MS
     }
   },
   {
@@ -520,7 +529,8 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       error:
         /the step's timeout \(3s\) ran out.*The last attempt had failed: HSS answered 429/,
       minMs: 2400,
-      maxMs: 3000 + SLACK_MS
+      maxMs: 3000 + SLACK_MS,
+      activeMaxMs: 3000 + STEP_SLACK_MS
     }
   },
   {
@@ -534,7 +544,8 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       error:
         /Stopped while waiting for the scan of image 111 \(last status scanning\): the step's timeout \(3s\) ran out/,
       minMs: 2400,
-      maxMs: 3000 + SLACK_MS
+      maxMs: 3000 + SLACK_MS,
+      activeMaxMs: 3000 + STEP_SLACK_MS
     }
   }
 ]
@@ -772,6 +783,11 @@ export function problemsWith(
       `took ${run.durationMs} ms, above its bound of ${want.maxMs} ms`
     )
   }
+  if (want.activeMaxMs !== undefined && run.activeMs > want.activeMaxMs) {
+    problems.push(
+      `ran ${run.activeMs} ms from its first output, above its bound of ${want.activeMaxMs} ms`
+    )
+  }
   if (want.minMs !== undefined && run.durationMs < want.minMs) {
     problems.push(
       `took ${run.durationMs} ms, less than the ${want.minMs} ms it had to wait`
@@ -831,6 +847,10 @@ export function problemsWith(
     problems.push(`the other host was reached ${outcome.otherHostHits} time(s)`)
   }
   if (want.bodyCut) {
+    // What the server could hand to the socket, not what the client read:
+    // loopback's socket buffers take megabytes more than the 1 MiB the
+    // client reads, and more the slower it drains them, so only a body sent
+    // whole is a sure sign that it was read whole.
     const sent = requests[0]?.bodyBytesSent
     if (sent === undefined || sent >= LARGE_BODY_BYTES) {
       problems.push(

@@ -79,6 +79,12 @@ export interface RunResult {
   summary: string
   annotations: Annotation[]
   durationMs: number
+  /**
+   * From the action's first output (it masks the credentials first thing)
+   * to its exit: the duration without node's start-up and the bundle's
+   * loading, which a loaded machine can stretch by seconds.
+   */
+  activeMs: number
   /** Values the action asked the runner to mask (::add-mask::). */
   masked: string[]
   /**
@@ -228,7 +234,11 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
   )
   let stdout = ''
   let stderr = ''
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+  let firstOutput: number | undefined
+  child.stdout.setEncoding('utf8').on('data', (d: string) => {
+    firstOutput ??= Date.now()
+    stdout += d
+  })
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
   const killer = setTimeout(
     () => child.kill('SIGKILL'),
@@ -238,7 +248,9 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     child.on('close', (code) => done(code))
   )
   clearTimeout(killer)
-  const durationMs = Date.now() - started
+  const ended = Date.now()
+  const durationMs = ended - started
+  const activeMs = ended - (firstOutput ?? started)
 
   const outputs = parseOutputFile(readFileSync(outputPath, 'utf8'))
   const summary = readFileSync(summaryPath, 'utf8')
@@ -280,6 +292,7 @@ export async function runAction(options: RunOptions = {}): Promise<RunResult> {
     summary,
     annotations: parseAnnotations(stdout),
     durationMs,
+    activeMs,
     masked: [...stdout.matchAll(/^::add-mask::(.*)$/gm)].map((m) =>
       unescapeData(m[1] ?? '')
     ),

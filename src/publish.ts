@@ -11,7 +11,11 @@ import * as core from '@actions/core'
 import { ServiceError } from './errors.js'
 import { atLeast, type Status } from './gate.js'
 import type { Settings } from './inputs.js'
-import { breachSentence, errorSentences } from './report/messages.js'
+import {
+  breachSentence,
+  errorSentences,
+  skipSentence
+} from './report/messages.js'
 import { deltas, toJson, type RunReport } from './report/model.js'
 import {
   previousStatus,
@@ -74,6 +78,11 @@ export function annotate(report: RunReport, withSummary: boolean): void {
       continue
     }
     for (const check of image.judgement?.checks ?? []) {
+      if (check.skipped) {
+        core.notice(skipSentence(image, check), {
+          title: 'Growth limit not applied'
+        })
+      }
       if (!check.breached) continue
       const sentence = breachSentence(image, check)
       if (check.level === 'fail' && report.enforced) {

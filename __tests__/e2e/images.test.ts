@@ -253,9 +253,15 @@ describe('baselines', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs.status).toBe('pass')
     expect(run.outputs['size-delta-percent']).toBe('')
-    expect(run.summary).toContain(
-      "the baseline's size is 0, so a percentage of it means nothing"
-    )
+    const note =
+      "Image app: max-size-increase 1% was not applied against baseline empty-base: the baseline's size is 0, so a percentage of it means nothing; only absolute limits apply."
+    expect(run.summary).toContain(note)
+    expect(run.annotations).toContainEqual({
+      level: 'notice',
+      title: 'Growth limit not applied',
+      message: note
+    })
+    expect(run.summary).toMatch(/\| app \| .* \| empty-base \| 🔺/)
   })
 
   it('pairs baselines with images in order', async () => {

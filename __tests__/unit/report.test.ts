@@ -89,6 +89,38 @@ describe('escapeMarkdown', () => {
 })
 
 describe('renderComment', () => {
+  it("names each image's baseline and a growth limit it could not apply", () => {
+    const figures = { files: 10, size: 5000 }
+    const empty = { files: 0, size: 0 }
+    const limits = {
+      maxSizeIncrease: {
+        text: '2.5%',
+        increase: parseIncrease('2.5%', parseSize)
+      }
+    }
+    const body = renderComment(
+      report({
+        limits: { 'max-size-increase': '2.5%' },
+        images: [
+          {
+            imageId: 'app',
+            status: 'pass',
+            figures: { ...figures, requestId: 'r' },
+            baseline: { imageId: 'b0', figures: { ...empty, requestId: 'r' } },
+            judgement: judge(figures, limits, empty)
+          }
+        ]
+      })
+    )
+
+    expect(body).toContain(
+      '| app | 10 | 5.00 kB (4.88 KiB) | b0 | 🔺 +5.00 kB, +10 files | ✅ pass |'
+    )
+    expect(body).toContain(
+      "Image app: max-size-increase 2.5% was not applied against baseline b0: the baseline's size is 0"
+    )
+  })
+
   it('says the image is back within limits after a failing comment', () => {
     const body = renderComment(report(), { previousStatus: 'fail' })
     expect(body.split('\n')[0]).toBe(

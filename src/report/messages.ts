@@ -36,6 +36,15 @@ export function breachSentence(image: ImageResult, check: Check): string {
 }
 
 /**
+ * Why a growth limit was not applied to an image, e.g. "Image app:
+ * max-size-increase 1% was not applied: the baseline's size is 0, …".
+ */
+export function skipSentence(image: ImageResult, check: Check): string {
+  const baseline = image.baseline?.imageId ?? ''
+  return `Image ${image.imageId}: ${check.input} ${check.limitText} was not applied against baseline ${baseline}: ${check.skipped ?? ''}.`
+}
+
+/**
  * The size growth as a percentage, with two decimals, or more (up to six)
  * when two would round a breach of a percentage limit down to the limit
  * itself: "+2.500004%", never "+2.50%, above 2.5%".

@@ -5,7 +5,7 @@
 import type { Check } from '../gate.js'
 import { formatCount, formatSize, formatSizeShort } from '../units.js'
 import { escapeMarkdown as esc, ICON, table } from './markdown.js'
-import { breachSentence, errorSentences } from './messages.js'
+import { breachSentence, errorSentences, skipSentence } from './messages.js'
 import type { ImageResult, RunReport } from './model.js'
 import { deltas } from './model.js'
 
@@ -51,6 +51,15 @@ function verdictText(report: RunReport): string[] {
     }
   }
   return lines
+}
+
+/** Growth limits that could not be applied (a baseline of zero). */
+function skipNotes(report: RunReport): string[] {
+  return report.images.flatMap((image) =>
+    (image.judgement?.checks ?? [])
+      .filter((check) => check.skipped)
+      .map((check) => esc(skipSentence(image, check), 600))
+  )
 }
 
 function statusCell(status: ImageResult['status']): string {
@@ -142,7 +151,7 @@ function plain(check: Check, n: number): string {
 
 function imagesTable(images: ImageResult[], withBaseline: boolean): string {
   const header = ['Image', 'Files', 'Size', 'Verdict']
-  if (withBaseline) header.splice(3, 0, 'Change vs baseline')
+  if (withBaseline) header.splice(3, 0, 'Baseline', 'Change vs baseline')
   const rows = images.map((image) => {
     const row = [
       esc(image.imageId, 100),
@@ -150,7 +159,15 @@ function imagesTable(images: ImageResult[], withBaseline: boolean): string {
       sizeCell(image.figures?.size),
       statusCell(image.status)
     ]
-    if (withBaseline) row.splice(3, 0, deltaCell(image))
+    if (withBaseline) {
+      const baseline = image.baseline
+      row.splice(
+        3,
+        0,
+        baseline ? esc(baseline.imageId, 100) : '',
+        deltaCell(image)
+      )
+    }
     return row
   })
   return table(header, rows)
@@ -193,6 +210,10 @@ export function renderSummary(
   } else if (Object.keys(report.limits).length === 0) {
     parts.push('No limits are set: the figures are reported only.')
   } else parts.push('Every image is within its limits.')
+  const notes = skipNotes(report)
+  if (notes.length > 0) {
+    parts.push(notes.slice(0, SUMMARY_MAX_SENTENCES).join('\n\n'))
+  }
 
   const shown = report.images.slice(0, SUMMARY_MAX_IMAGES)
   const withBaseline = report.images.some((i) => i.baseline)
@@ -277,6 +298,10 @@ export function renderComment(
         ...(more > 0 ? [`…and ${more} more; see the job summary.`] : [])
       ].join('\n')
     )
+  }
+  const notes = skipNotes(report)
+  if (notes.length > 0) {
+    parts.push(notes.slice(0, COMMENT_MAX_SENTENCES).join('\n'))
   }
 
   const footer: string[] = []

@@ -88,8 +88,12 @@ describe('hssEndpoint and iamEndpoint', () => {
     expect(message).toContain('eu-west-101')
   })
 
-  it('rejects an unknown region for IAM as well', () => {
-    expect(() => iamEndpoint('xx-new-9')).toThrow(InputError)
+  it('rejects an unknown region for IAM, pointing to iam-endpoint and project-id', () => {
+    const message = (thrown(() => iamEndpoint('xx-new-9')) as InputError)
+      .message
+
+    expect(message).toContain(`set 'project-id', or the 'iam-endpoint' input`)
+    expect(message).toContain('https://iam.xx-new-9.myhuaweicloud.com')
   })
 
   it.each(['CN-NORTH-4', ' cn-north-4', 'cn_north_4', 'cn-north-4.', '', '-a'])(

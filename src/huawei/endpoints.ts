@@ -83,13 +83,19 @@ function endpointOf(service: 'hss' | 'iam', region: string): string {
   if (!KNOWN_REGIONS.includes(region)) {
     // New regions open faster than this action is released, so the message
     // says how to reach one without waiting for a new version.
+    const way =
+      service === 'hss'
+        ? `set the 'endpoint' input to its HSS endpoint (such as ` +
+          `https://hss.${region}.myhuaweicloud.com) and, if the project id ` +
+          `is to be looked up, the 'iam-endpoint' input too`
+        : // Only asked when 'endpoint' is given but the project id is not.
+          `set 'project-id', or the 'iam-endpoint' input to its IAM ` +
+          `endpoint (such as https://iam.${region}.myhuaweicloud.com)`
     throw new InputError(
       'region',
       region,
       `expected one of the regions this version knows (${KNOWN_REGIONS.join(', ')}); ` +
-        `for a region it does not know yet, set the 'endpoint' input to its ` +
-        `HSS endpoint (such as https://hss.${region}.myhuaweicloud.com) and, ` +
-        `if the project id is to be looked up, the 'iam-endpoint' input too`
+        `for a region it does not know yet, ${way}`
     )
   }
   const domain = EU_REGIONS.has(region)

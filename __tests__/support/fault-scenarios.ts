@@ -175,7 +175,8 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     expect: {
       exitCode: 1,
       requests: 2,
-      error: /HSS answered 429 .*APIGW\.0308.*throttled/,
+      error:
+        /HSS answered 429 .*APIGW\.0308.*throttled.*The request was sent 2 times\.\)$/,
       minMs: 2000,
       maxMs: maxBackoffMs(0, true) + SLACK_MS
     }
@@ -194,7 +195,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
       exitCode: 1,
       requests: 3,
       error:
-        /HSS answered 503 .*APIGW\.0202.*request id [0-9a-f]{32}.*internal error/,
+        /HSS answered 503 .*APIGW\.0202.*request id [0-9a-f]{32}.*internal error.*The request was sent 3 times\.\)$/,
       maxMs: maxBackoffMs(0) + maxBackoffMs(1) + SLACK_MS
     }
   },

@@ -5,11 +5,12 @@ import { judge } from '../../src/gate.js'
 import { escapeMarkdown } from '../../src/report/markdown.js'
 import { breachSentence } from '../../src/report/messages.js'
 import { percentChange, type ImageResult } from '../../src/report/model.js'
-import { parseIncrease, parseSize } from '../../src/units.js'
+import { parseCount, parseIncrease, parseSize } from '../../src/units.js'
 import {
   previousStatus,
   renderComment,
-  renderSummary
+  renderSummary,
+  SUMMARY_MAX_BYTES
 } from '../../src/report/summary.js'
 import type { RunReport } from '../../src/report/model.js'
 
@@ -177,6 +178,47 @@ describe('report sizes', () => {
     const summary = renderSummary(many(5000))
     expect(Buffer.byteLength(summary)).toBeLessThan(512 * 1024)
     expect(summary).toContain('4800 more image(s) are not shown here')
+  })
+
+  it('keeps the job summary under its byte budget when every character of every id is escaped', () => {
+    const limits = {
+      maxSize: { text: '1B', value: 1 },
+      warnSize: { text: '1B', value: 1 },
+      maxFiles: { text: '1', value: 1 },
+      warnFiles: { text: '1', value: 1 },
+      maxSizeIncrease: { text: '1%', increase: parseIncrease('1%', parseSize) },
+      warnSizeIncrease: {
+        text: '1B',
+        increase: parseIncrease('1B', parseSize)
+      },
+      maxFilesIncrease: {
+        text: '1%',
+        increase: parseIncrease('1%', parseCount)
+      },
+      warnFilesIncrease: { text: '1', increase: parseIncrease('1', parseCount) }
+    }
+    const figures = { files: 1000, size: 5000 }
+    const base = { files: 10, size: 50 }
+    const worst = report({
+      status: 'fail',
+      images: Array.from({ length: 2000 }, (_, i) => ({
+        imageId: `${'|'.repeat(250)}${i}`,
+        status: 'fail' as const,
+        figures: { ...figures, requestId: '|'.repeat(300) },
+        baseline: {
+          imageId: `${'@'.repeat(250)}${i}`,
+          figures: { ...base, requestId: '|'.repeat(300) }
+        },
+        judgement: judge(figures, limits, base)
+      }))
+    })
+
+    const summary = renderSummary(worst)
+
+    expect(Buffer.byteLength(summary)).toBeLessThan(SUMMARY_MAX_BYTES + 4096)
+    expect(summary).toMatch(
+      /The details of \d+ more image\(s\) are left out to keep this summary under GitHub's size limit/
+    )
   })
 
   it('keeps the comment under 65,536 characters with thousands of images, with a note', () => {

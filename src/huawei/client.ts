@@ -156,7 +156,9 @@ export class HuaweiClient {
       }
       if (outcome.error.details.authFailure) this.authRefused = outcome.error
       if (!outcome.retryable || attempt >= maxRetries) {
-        throw outcome.error
+        throw attempt > 0
+          ? afterAttempts(outcome.error, attempt + 1)
+          : outcome.error
       }
       const delay = this.backoff(
         attempt,
@@ -354,6 +356,14 @@ export class HuaweiClient {
       { operation: request.operation }
     )
   }
+}
+
+/** The last failure of a retried request, saying how often it was sent. */
+function afterAttempts(error: ServiceError, attempts: number): ServiceError {
+  return new ServiceError(
+    `${error.message} (The request was sent ${attempts} times.)`,
+    error.details
+  )
 }
 
 /** A request held back because the credentials were already refused. */

@@ -25,6 +25,12 @@ const TITLE = 'HSS image size gate'
  */
 export const SUMMARY_MAX_IMAGES = 200
 export const SUMMARY_MAX_SENTENCES = 100
+/**
+ * Hostile ids (every character escaped to an entity) can make the rows far
+ * longer than usual; per-image details stop before the summary passes this,
+ * well inside GitHub's 1 MiB.
+ */
+export const SUMMARY_MAX_BYTES = 768 * 1024
 export const COMMENT_MAX_CHARS = 60_000
 export const COMMENT_MAX_SENTENCES = 20
 
@@ -229,6 +235,8 @@ export function renderSummary(
     )
   }
 
+  let size = Buffer.byteLength(parts.join('\n\n'))
+  let detailed = 0
   for (const image of shown) {
     const checks = image.judgement?.checks ?? []
     const details: string[] = []
@@ -254,10 +262,17 @@ export function renderSummary(
       )
     }
     if (details.length > 0) {
-      parts.push(
-        `### ${ICON[image.status]} Image ${esc(image.imageId, 100)}\n\n${details.join('\n\n')}`
-      )
+      const section = `### ${ICON[image.status]} Image ${esc(image.imageId, 100)}\n\n${details.join('\n\n')}`
+      size += Buffer.byteLength(section) + 2
+      if (size > SUMMARY_MAX_BYTES) break
+      parts.push(section)
     }
+    detailed++
+  }
+  if (detailed < shown.length) {
+    parts.push(
+      `The details of ${shown.length - detailed} more image(s) are left out to keep this summary under GitHub's size limit; the report output holds them all.`
+    )
   }
 
   parts.push(queryLine(report))

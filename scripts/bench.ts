@@ -875,27 +875,12 @@ function report(checks: Check[]): string {
     row(throughIam, [{ text: '1 IAM request per run', met: iamPerRun === 1 }]),
     ...latencyCases.map((c) => {
       const expected = Math.ceil(c.count / c.concurrency) * LATENCY_MS + one
-      // Until the credentials have worked once, one request is open at a
-      // time (a 401 is sent exactly once): the first image costs a round
-      // trip of its own, which the issue's formula does not count.
-      const waves =
-        c.count > 1 && c.concurrency > 1
-          ? 1 + Math.ceil((c.count - 1) / c.concurrency)
-          : Math.ceil(c.count / c.concurrency)
-      const withCheck = waves * LATENCY_MS + one
       const m = medianOf(c.scenario)
       return row(c.scenario, [
         {
           text: `${duration(expected)} ± 10 %`,
           met: Math.abs(m - expected) <= 0.1 * expected
-        },
-        ...(withCheck !== expected
-          ? [
-              {
-                text: `with the credentials check first: ${duration(withCheck)}`
-              }
-            ]
-          : [])
+        }
       ])
     }),
     scanRow(row)

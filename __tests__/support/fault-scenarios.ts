@@ -456,7 +456,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     }
   },
   {
-    name: 'sends a wrong signature exactly once for eight images queried eight at a time',
+    name: 'sends a wrong signature at most 4 times for eight images, never enough to lock the key',
     inputs: {
       'image-id': 'a, b, c, d, e, f, g, h',
       'secret-key': 'a-wrong-secret-key-0000000000000000',
@@ -465,13 +465,13 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     images: ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'].map((id) => ({ id })),
     expect: {
       exitCode: 1,
-      requests: 1,
+      requests: { min: 1, max: 4 },
       error: /HSS answered 401 .*verify aksk signature fail/,
       maxMs: SLACK_MS
     }
   },
   {
-    name: 'sends an expired IAM token exactly once for six images',
+    name: 'sends an expired IAM token once per image in the first wave, then stops',
     auth: 'token',
     inputs: {
       'image-id': 'a, b, c, d, e, f',
@@ -481,7 +481,7 @@ export const FAULT_SCENARIOS: FaultScenario[] = [
     images: ['a', 'b', 'c', 'd', 'e', 'f'].map((id) => ({ id })),
     expect: {
       exitCode: 1,
-      requests: 1,
+      requests: { min: 1, max: 2 },
       error: /HSS answered 401 .*token expires/,
       maxMs: SLACK_MS
     }

@@ -63,10 +63,11 @@ export interface ApiResponse {
 export const MAX_BODY_BYTES = 1024 * 1024
 
 /**
- * Requests open at once before the credentials have worked: one, so that a
- * wrong key is refused exactly once per run whatever the concurrency.
+ * Requests open at once before the credentials have worked: fewer than the
+ * 5 failures in a row that lock a key, and as many as the default
+ * concurrency, so that the first wave of images loses no round trip.
  */
-export const UNPROVEN_IN_FLIGHT = 1
+export const UNPROVEN_IN_FLIGHT = 4
 
 const RETRYABLE_CODES = new Set([
   'ECONNRESET',
@@ -88,10 +89,11 @@ export class HuaweiClient {
    * row, and the step queries several images at once. So once a request is
    * refused with 401 or 403 no other is sent, and until one has been
    * answered 2xx (the credentials work) at most UNPROVEN_IN_FLIGHT requests
-   * are open. A wrong secret then costs one attempt per run, so even a few
-   * re-runs of a failed job leave the key usable. The price is one round
-   * trip: with the project id given, the first image is asked for alone and
-   * the others follow at full concurrency once it has been answered.
+   * are open. A wrong secret costs at most that many attempts in a run, so
+   * one run can never lock the key; a re-run adds its own attempts to the
+   * count. Sending the first image alone would make a wrong secret cost
+   * exactly one attempt, but every run of several images would pay a round
+   * trip for it.
    */
   private authRefused?: ServiceError
   private authProven = false

@@ -13,7 +13,7 @@ import {
 
 import { startEmulator, type Emulator } from '../support/hss-emulator.js'
 import { DEFAULT_GITHUB_TOKEN, type RunResult } from '../support/run-action.js'
-import { runScanned } from '../support/secrets.js'
+import { runAgainst } from '../support/secrets.js'
 
 // '/', '+' and '=' make the URL-encoded form differ from the raw one.
 const AK = 'AKE2EGATE+0000/0001='
@@ -42,20 +42,7 @@ beforeEach(() => hss.reset())
 
 /** One step with debug logging on, scanned for every form of SECRETS. */
 function gate(inputs: Record<string, string>): Promise<RunResult> {
-  return runScanned(
-    {
-      inputs: {
-        'image-id': '111',
-        region: hss.region,
-        'project-id': hss.projectId,
-        'access-key': AK,
-        'secret-key': SK,
-        endpoint: hss.url,
-        ...inputs
-      }
-    },
-    SECRETS
-  )
+  return runAgainst(hss, { 'image-id': '111', ...inputs }, SECRETS)
 }
 
 function errors(run: RunResult) {

@@ -1,5 +1,6 @@
 import { expect } from '@jest/globals'
 
+import type { Emulator } from './hss-emulator.js'
 import { secretForms } from './leaks.js'
 import { runAction, type RunOptions, type RunResult } from './run-action.js'
 
@@ -37,4 +38,29 @@ export async function runScanned(
     expectNoSecrets(text, secrets)
   }
   return run
+}
+
+/**
+ * One step against the emulator `hss`, signed with its first credential,
+ * its region and project given, `inputs` on top; scanned as runScanned does.
+ */
+export function runAgainst(
+  hss: Emulator,
+  inputs: Record<string, string>,
+  secrets: string[]
+): Promise<RunResult> {
+  const [credential] = hss.credentials
+  return runScanned(
+    {
+      inputs: {
+        region: hss.region,
+        'project-id': hss.projectId,
+        'access-key': credential?.accessKey ?? '',
+        'secret-key': credential?.secretKey ?? '',
+        endpoint: hss.url,
+        ...inputs
+      }
+    },
+    secrets
+  )
 }

@@ -11,11 +11,7 @@ import * as core from '@actions/core'
 import { ServiceError } from './errors.js'
 import { atLeast, type Status } from './gate.js'
 import type { Settings } from './inputs.js'
-import {
-  breachSentence,
-  errorSentences,
-  skipSentence
-} from './report/messages.js'
+import { findings } from './report/messages.js'
 import { deltas, toJson, type RunReport } from './report/model.js'
 import {
   previousStatus,
@@ -67,35 +63,23 @@ export async function writeSummary(report: RunReport): Promise<void> {
  */
 export function annotate(report: RunReport, withSummary: boolean): void {
   const failures: string[] = []
-  const unmeasured = errorSentences(report.images)
-  for (const image of report.images) {
-    if (image.status === 'error') {
-      const sentence = unmeasured.get(image)
-      if (sentence) {
-        core.error(sentence, { title: 'Image not measured' })
-        failures.push(sentence)
-      }
-      continue
-    }
-    for (const check of image.judgement?.checks ?? []) {
-      if (check.skipped) {
-        core.notice(skipSentence(image, check), {
-          title: 'Growth limit not applied'
-        })
-      }
-      if (!check.breached) continue
-      const sentence = breachSentence(image, check)
-      if (check.level === 'fail' && report.enforced) {
-        core.error(sentence, { title: 'Image size limit exceeded' })
-        failures.push(sentence)
-      } else {
-        core.warning(sentence, {
-          title:
-            check.level === 'fail'
-              ? 'Image size limit exceeded (not enforced)'
-              : 'Image size warning'
-        })
-      }
+  for (const finding of findings(report)) {
+    const { sentence } = finding
+    if (finding.kind === 'skipped') {
+      core.notice(sentence, { title: 'Growth limit not applied' })
+    } else if (finding.kind === 'unmeasured') {
+      core.error(sentence, { title: 'Image not measured' })
+      failures.push(sentence)
+    } else if (finding.level === 'fail' && report.enforced) {
+      core.error(sentence, { title: 'Image size limit exceeded' })
+      failures.push(sentence)
+    } else {
+      core.warning(sentence, {
+        title:
+          finding.level === 'fail'
+            ? 'Image size limit exceeded (not enforced)'
+            : 'Image size warning'
+      })
     }
   }
   if (failures.length > 0) {

@@ -20,9 +20,9 @@ export class UnitError extends Error {
 
 /**
  * A value written in none of the accepted forms, as opposed to one that is
- * well-formed but unusable (too large, a fraction of a millisecond). Kept apart so
- * that `parseIncrease` can offer percentages alongside the size or count forms
- * instead of replacing them.
+ * well-formed but unusable (too large, a fraction of a millisecond). Kept
+ * apart so that `parseIncrease` can offer percentages alongside the size or
+ * count forms instead of replacing them.
  */
 class FormError extends UnitError {
   constructor(readonly forms: string) {

@@ -156,14 +156,14 @@ describe('querying an image', () => {
     expect(hss.requests.map((r) => r.query)).toEqual([{ image_type: 'cicd' }])
   })
 
+  const TEMPORARY = {
+    'access-key': TEMP_AK,
+    'secret-key': TEMP_SK,
+    'security-token': SECURITY_TOKEN
+  }
+
   it('signs with temporary credentials and sends the security token signed', async () => {
-    const run = await scannedRun({
-      inputs: baseInputs({
-        'access-key': TEMP_AK,
-        'secret-key': TEMP_SK,
-        'security-token': SECURITY_TOKEN
-      })
-    })
+    const run = await scannedRun({ inputs: baseInputs(TEMPORARY) })
 
     expect(run.exitCode).toBe(0)
     expect(run.outputs['total-files-num']).toBe('12873')
@@ -176,13 +176,7 @@ describe('querying an image', () => {
   })
 
   it('asks the runner to mask each credential raw, URL-encoded and in base64', async () => {
-    const run = await scannedRun({
-      inputs: baseInputs({
-        'access-key': TEMP_AK,
-        'secret-key': TEMP_SK,
-        'security-token': SECURITY_TOKEN
-      })
-    })
+    const run = await scannedRun({ inputs: baseInputs(TEMPORARY) })
 
     expect(run.exitCode).toBe(0)
     for (const secret of [TEMP_AK, TEMP_SK, SECURITY_TOKEN]) {

@@ -2,10 +2,40 @@
  * The sentences a reader acts on: one per breach, used in annotations, in
  * setFailed, in the summary and in the comment. Plain text, not Markdown.
  */
-import type { Check } from '../gate.js'
+import type { Check, Level } from '../gate.js'
 import { formatCount, formatSize, formatSizeShort } from '../units.js'
-import type { ImageResult } from './model.js'
+import type { ImageResult, RunReport } from './model.js'
 import { deltas, percentChange } from './model.js'
+
+/** What a reader is told about a run, in the order the images were given. */
+export type Finding =
+  | { kind: 'unmeasured'; sentence: string }
+  | { kind: 'breach'; level: Level; sentence: string }
+  | { kind: 'skipped'; sentence: string }
+
+/**
+ * Every finding of the run: one per distinct reason images could not be
+ * measured (said at the first image it names), one per breached limit, one
+ * per growth limit that could not be applied. The summary, the comment and
+ * the annotations all read this one list.
+ */
+export function findings(report: RunReport): Finding[] {
+  const unmeasured = errorSentences(report.images)
+  return report.images.flatMap((image): Finding[] => {
+    if (image.status === 'error') {
+      const sentence = unmeasured.get(image)
+      return sentence ? [{ kind: 'unmeasured', sentence }] : []
+    }
+    return (image.judgement?.checks ?? []).flatMap((check): Finding[] => {
+      if (check.skipped) {
+        return [{ kind: 'skipped', sentence: skipSentence(image, check) }]
+      }
+      if (!check.breached) return []
+      const sentence = breachSentence(image, check)
+      return [{ kind: 'breach', level: check.level, sentence }]
+    })
+  })
+}
 
 function signed(check: Check, value: number): string {
   const sign = value > 0 ? '+' : value < 0 ? '-' : ''
@@ -17,16 +47,10 @@ function signed(check: Check, value: number): string {
 export function breachSentence(image: ImageResult, check: Check): string {
   const id = image.imageId
   if (check.kind === 'absolute') {
-    // Rounded to two decimals, a size just above its limit would read as the
-    // limit itself ("1.50 GB, above max-size 1.5GB"): then the bytes show.
-    const close =
-      formatSizeShort(check.actual) === formatSizeShort(check.allowed)
     const what =
       check.metric === 'files'
         ? `${formatCount(check.actual)} files`
-        : close
-          ? `${formatCount(check.actual)} bytes of files (${formatSizeShort(check.actual)})`
-          : `${formatSizeShort(check.actual)} of files (${binaryPart(check.actual)})`
+        : sizeOfFiles(check)
     return `Image ${id} has ${what}, above ${check.input} ${check.limitText}.`
   }
   const shown = check.metric === 'size' ? growthPercent(image, check) : null
@@ -39,7 +63,7 @@ export function breachSentence(image: ImageResult, check: Check): string {
  * Why a growth limit was not applied to an image, e.g. "Image app:
  * max-size-increase 1% was not applied: the baseline's size is 0, …".
  */
-export function skipSentence(image: ImageResult, check: Check): string {
+function skipSentence(image: ImageResult, check: Check): string {
   const baseline = image.baseline?.imageId ?? ''
   return `Image ${image.imageId}: ${check.input} ${check.limitText} was not applied against baseline ${baseline}: ${check.skipped ?? ''}.`
 }
@@ -63,6 +87,18 @@ function growthPercent(image: ImageResult, check: Check): string | null {
   return percentChange(now, then, 6)
 }
 
+/**
+ * "1.62 GB of files (1.51 GiB)"; the bytes when two decimals would make a
+ * size just above its limit read as the limit itself ("1.50 GB, above
+ * max-size 1.5GB").
+ */
+function sizeOfFiles(check: Check): string {
+  const short = formatSizeShort(check.actual)
+  return short === formatSizeShort(check.allowed)
+    ? `${formatCount(check.actual)} bytes of files (${short})`
+    : `${short} of files (${binaryPart(check.actual)})`
+}
+
 function binaryPart(bytes: number): string {
   // formatSize gives "1.62 GB (1.51 GiB)"; the sentence wants the part in
   // parentheses on its own.
@@ -75,7 +111,7 @@ function binaryPart(bytes: number): string {
  * measured, keyed by the first image it names: a project that cannot be
  * found, or credentials refused, fail every image alike and are said once.
  */
-export function errorSentences(
+function errorSentences(
   images: readonly ImageResult[]
 ): Map<ImageResult, string> {
   const groups = new Map<string, ImageResult[]>()

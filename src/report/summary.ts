@@ -5,7 +5,7 @@
 import type { Check } from '../gate.js'
 import { formatCount, formatSize, formatSizeShort } from '../units.js'
 import { escapeMarkdown as esc, ICON, table } from './markdown.js'
-import { breachSentence, errorSentences, skipSentence } from './messages.js'
+import { findings } from './messages.js'
 import type { ImageResult, RunReport } from './model.js'
 import { deltas } from './model.js'
 
@@ -43,29 +43,18 @@ export function verdictHeadline(report: RunReport): string {
   return `${icon} ${TITLE}: ${report.status}${enforced}`
 }
 
+/** Images not measured and limits breached, escaped. */
 function verdictText(report: RunReport): string[] {
-  const lines: string[] = []
-  const unmeasured = errorSentences(report.images)
-  for (const image of report.images) {
-    if (image.status === 'error') {
-      const sentence = unmeasured.get(image)
-      if (sentence) lines.push(esc(sentence, 600))
-      continue
-    }
-    for (const check of image.judgement?.checks ?? []) {
-      if (check.breached) lines.push(esc(breachSentence(image, check), 600))
-    }
-  }
-  return lines
+  return findings(report)
+    .filter((f) => f.kind !== 'skipped')
+    .map((f) => esc(f.sentence, 600))
 }
 
-/** Growth limits that could not be applied (a baseline of zero). */
+/** Growth limits that could not be applied (a baseline of zero), escaped. */
 function skipNotes(report: RunReport): string[] {
-  return report.images.flatMap((image) =>
-    (image.judgement?.checks ?? [])
-      .filter((check) => check.skipped)
-      .map((check) => esc(skipSentence(image, check), 600))
-  )
+  return findings(report)
+    .filter((f) => f.kind === 'skipped')
+    .map((f) => esc(f.sentence, 600))
 }
 
 function statusCell(status: ImageResult['status']): string {
